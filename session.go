@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: Apache-2.0
+
+package vouch
+
+import "time"
+
+// SessionStatus is the state of an inquiry session.
+type SessionStatus string
+
+// The session statuses (spec §3.3).
+const (
+	SessionNew     SessionStatus = "new"
+	SessionActive  SessionStatus = "active"
+	SessionExpired SessionStatus = "expired"
+)
+
+// MaxSessionsPerInquiry caps how many sessions one inquiry may have; past
+// it, resume is refused with a conflict (spec §3.2).
+const MaxSessionsPerInquiry = 25
+
+// Session is one device's access to an inquiry. Its token is a signed JWT
+// naming the session; the row stores only a hash of the token's secret part
+// (its jti), so a database leak yields no usable token.
+type Session struct {
+	ID          string
+	Environment Environment
+	InquiryID   string
+	Status      SessionStatus
+	// TokenHash is SHA-256 of the current token's jti. Issuing a new token
+	// for the session replaces it, which revokes the previous token.
+	TokenHash []byte
+	CreatedAt time.Time
+	StartedAt *time.Time
+	ExpiresAt time.Time
+	ExpiredAt *time.Time
+}
+
+// Usable reports whether the session can still open its inquiry at now.
+func (s *Session) Usable(now time.Time) bool {
+	return s.Status != SessionExpired && now.Before(s.ExpiresAt)
+}

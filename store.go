@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: Apache-2.0
+
+package vouch
+
+import "time"
+
+// Store is the persistence of the domain. sqlite and postgres implement it
+// with the same SQL semantics, proven by the storetest conformance suite.
+//
+// The store never sees personal data in clear: the Service seals field
+// values, extracted data and event snapshots before they reach it.
+type Store interface {
+	// Update runs fn in a read-write transaction and commits if fn returns
+	// nil. On SQLite writes are serialised; on PostgreSQL rows read with
+	// InquiryGetForUpdate are locked until the transaction ends.
+	Update(ctx Context, fn func(Tx) error) error
+	// View runs fn in a read-only transaction (a snapshot on both engines).
+	View(ctx Context, fn func(Tx) error) error
+	// Close releases the store's connections.
+	Close() error
+}
+
+// Tx is one transaction. Methods are noun-first, one per query. Getters
+// return an ENOTFOUND *Error when nothing matches the id in that
+// environment; inserts return ECONFLICT on a duplicate unique key.
+type Tx interface {
+	InquiryInsert(ctx Context, inq *Inquiry) error
+	InquiryGetByID(ctx Context, env Environment, id string) (*Inquiry, error)
+	// InquiryGetForUpdate reads an inquiry and locks it against concurrent
+	// writers until the transaction ends.
+	InquiryGetForUpdate(ctx Context, env Environment, id string) (*Inquiry, error)
+	// InquiryUpdate writes every mutable column of inq.
+	InquiryUpdate(ctx Context, inq *Inquiry) error
+	// InquiryList returns up to f.Limit inquiries newest first (ordered by
+	// created-at then id), and whether more exist beyond the page.
+	InquiryList(ctx Context, f InquiryFilter) ([]*Inquiry, bool, error)
+
+	TemplateInsert(ctx Context, t *Template) error
+	TemplateGetByID(ctx Context, env Environment, id string) (*Template, error)
+	TemplateUpdate(ctx Context, t *Template) error
+	TemplateList(ctx Context, f TemplateFilter) ([]*Template, bool, error)
+	TemplateVersionInsert(ctx Context, v *TemplateVersion) error
+	TemplateVersionGetByID(ctx Context, env Environment, id string) (*TemplateVersion, error)
+	TemplateVersionList(ctx Context, env Environment, templateID string) ([]*TemplateVersion, error)
+
+	AccountInsert(ctx Context, a *Account) error
+	AccountGetByID(ctx Context, env Environment, id string) (*Account, error)
+	AccountGetByReferenceID(ctx Context, env Environment, referenceID string) (*Account, error)
+	AccountList(ctx Context, f AccountFilter) ([]*Account, bool, error)
+
+	SessionInsert(ctx Context, s *Session) error
+	SessionGetByID(ctx Context, env Environment, id string) (*Session, error)
+	SessionUpdate(ctx Context, s *Session) error
+	// SessionListByInquiry returns the inquiry's sessions oldest first.
+	SessionListByInquiry(ctx Context, env Environment, inquiryID string) ([]*Session, error)
+
+	VerificationInsert(ctx Context, v *Verification) error
+	VerificationGetByID(ctx Context, env Environment, id string) (*Verification, error)
+	VerificationUpdate(ctx Context, v *Verification) error
+	// VerificationListByInquiry returns the inquiry's verifications oldest first.
+	VerificationListByInquiry(ctx Context, env Environment, inquiryID string) ([]*Verification, error)
+
+	EventInsert(ctx Context, e *Event) error
+	EventGetByID(ctx Context, env Environment, id string) (*Event, error)
+	EventList(ctx Context, f EventFilter) ([]*Event, bool, error)
+
+	APIKeyInsert(ctx Context, k *APIKey) error
+	APIKeyGetByHash(ctx Context, hash []byte) (*APIKey, error)
+	APIKeyGetByID(ctx Context, id string) (*APIKey, error)
+	APIKeyUpdate(ctx Context, k *APIKey) error
+	APIKeyList(ctx Context) ([]*APIKey, error)
+
+	IdempotencyGet(ctx Context, apiKeyID, key string) (*IdempotencyRecord, error)
+	IdempotencyInsert(ctx Context, r *IdempotencyRecord) error
+	// IdempotencyDeleteByObject forgets stored responses about an object
+	// (on redaction, so no copy of its personal data survives).
+	IdempotencyDeleteByObject(ctx Context, objectID string) error
+	// IdempotencyDeleteBefore prunes records created before t.
+	IdempotencyDeleteBefore(ctx Context, t time.Time) (int64, error)
+
+	// SettingGet returns a stored setting, ENOTFOUND when unset.
+	SettingGet(ctx Context, key string) (string, error)
+	SettingSet(ctx Context, key, value string) error
+
+	// JobInsert enqueues a job in this transaction: it runs only if the
+	// transaction commits.
+	JobInsert(ctx Context, job Job, opts JobOptions) error
+}
+
+// IdempotencyRecord is the first response to a POST with an
+// Idempotency-Key, replayed for 24 hours. The body may hold personal data,
+// so it is stored sealed with a key derived from the master key.
+type IdempotencyRecord struct {
+	APIKeyID    string
+	Key         string
+	RequestHash []byte // SHA-256 of method, path and body
+	Status      int
+	SealedBody  []byte
+	ObjectID    string // the object the response describes, if any
+	CreatedAt   time.Time
+}
+
+// IdempotencyTTL is how long a stored response is replayed.
+const IdempotencyTTL = 24 * time.Hour
+
+// BlobStore keeps document images and selfies. Blobs are sealed by the
+// Service before Put, so an implementation stores opaque bytes.
+type BlobStore interface {
+	Put(ctx Context, key string, data []byte) error
+	// Get returns ENOTFOUND when the key does not exist.
+	Get(ctx Context, key string) ([]byte, error)
+	// DeletePrefix removes every blob whose key starts with prefix.
+	DeletePrefix(ctx Context, prefix string) error
+}
