@@ -20,7 +20,7 @@ type APIKey struct {
 	// Hint is the key's visible prefix and last four characters, enough to
 	// recognise it in a list without being usable.
 	Hint       string
-	Hash       []byte
+	Hash       []byte `json:"-"`
 	CreatedAt  time.Time
 	LastUsedAt *time.Time
 	RevokedAt  *time.Time

@@ -71,7 +71,7 @@ type Event struct {
 	// hold personal data, so it is stored sealed with the inquiry's data
 	// key (SealedSnapshot) and is unreadable once the inquiry is redacted.
 	Snapshot       json.RawMessage
-	SealedSnapshot []byte
+	SealedSnapshot []byte `json:"-"`
 	CreatedAt      time.Time
 }
 

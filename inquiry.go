@@ -59,8 +59,8 @@ type Inquiry struct {
 
 	// Storage-only: the per-inquiry data key wrapped by the master key
 	// (nil once redacted), and the field values sealed with that data key.
-	WrappedKey   []byte
-	SealedFields []byte
+	WrappedKey   []byte `json:"-"`
+	SealedFields []byte `json:"-"`
 }
 
 // Redacted reports whether the inquiry's personal data has been destroyed.

@@ -28,7 +28,7 @@ type Session struct {
 	Status      SessionStatus
 	// TokenHash is SHA-256 of the current token's jti. Issuing a new token
 	// for the session replaces it, which revokes the previous token.
-	TokenHash []byte
+	TokenHash []byte `json:"-"`
 	CreatedAt time.Time
 	StartedAt *time.Time
 	ExpiresAt time.Time

@@ -105,7 +105,7 @@ type Verification struct {
 	// Data holds extracted document data and capture details (personal
 	// data); it is decrypted in memory only. SealedData is its stored form.
 	Data       map[string]any
-	SealedData []byte
+	SealedData []byte `json:"-"`
 	// Blobs lists the keys of the images stored for this verification.
 	Blobs []string
 
