@@ -57,7 +57,7 @@ type FieldSchema struct {
 	// Choices lists the allowed values of choices and multi_choices fields.
 	Choices []string `json:"choices,omitempty"`
 	// MaxLength bounds string values (default 1,000 characters).
-	MaxLength int `json:"max_length,omitempty"`
+	MaxLength int `json:"max-length,omitempty"`
 }
 
 // DefaultFieldMaxLength bounds string field values when the schema is silent.

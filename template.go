@@ -78,7 +78,7 @@ type Step struct {
 	// Fields lists the template field keys a form step asks for.
 	Fields []string `json:"fields,omitempty"`
 	// IDClasses and Countries restrict a government_id step (empty = any).
-	IDClasses []string `json:"id_classes,omitempty"`
+	IDClasses []string `json:"id-classes,omitempty"`
 	Countries []string `json:"countries,omitempty"`
 	// Capture is the selfie capture kind: center or profile_and_center.
 	Capture string `json:"capture,omitempty"`
@@ -87,17 +87,17 @@ type Step struct {
 // ExpirySettings are the template's session-management intervals, in
 // seconds (spec §3.2); zero means the default of 24 hours.
 type ExpirySettings struct {
-	AfterCreateSeconds int64 `json:"after_create_seconds,omitempty"`
-	AfterStartSeconds  int64 `json:"after_start_seconds,omitempty"`
-	AfterResumeSeconds int64 `json:"after_resume_seconds,omitempty"`
+	AfterCreateSeconds int64 `json:"after-create-seconds,omitempty"`
+	AfterStartSeconds  int64 `json:"after-start-seconds,omitempty"`
+	AfterResumeSeconds int64 `json:"after-resume-seconds,omitempty"`
 }
 
 // VerificationSettings tune how verifications of this template are decided.
 type VerificationSettings struct {
-	MinimumAge int `json:"minimum_age,omitempty"`
+	MinimumAge int `json:"minimum-age,omitempty"`
 	// MaxAttempts is how often a failed verification may be retried before
 	// the inquiry fails (default 3).
-	MaxAttempts int `json:"max_attempts,omitempty"`
+	MaxAttempts int `json:"max-attempts,omitempty"`
 }
 
 // TemplateConfig is the content of a template version.
@@ -106,12 +106,12 @@ type TemplateConfig struct {
 	Fields []FieldSchema `json:"fields,omitempty"`
 	// AllowedOrigins lists the origins (scheme://host[:port]) that may embed
 	// the flow; the flow's CSP frame-ancestors is built from it.
-	AllowedOrigins []string             `json:"allowed_origins,omitempty"`
+	AllowedOrigins []string             `json:"allowed-origins,omitempty"`
 	Expiry         ExpirySettings       `json:"expiry,omitempty"`
-	RedirectURI    string               `json:"redirect_uri,omitempty"`
+	RedirectURI    string               `json:"redirect-uri,omitempty"`
 	Verification   VerificationSettings `json:"verification,omitempty"`
 	// EnabledLocales lists the languages the flow offers (default: all).
-	EnabledLocales []string `json:"enabled_locales,omitempty"`
+	EnabledLocales []string `json:"enabled-locales,omitempty"`
 }
 
 // DefaultExpiry is the expiry interval when neither the template nor the
@@ -185,7 +185,7 @@ func (c *TemplateConfig) Validate() error {
 	}
 	for _, o := range c.AllowedOrigins {
 		if _, err := ParseOrigin(o); err != nil {
-			return FieldError("allowed_origins", "%q is not an origin (scheme://host[:port])", o)
+			return FieldError("allowed-origins", "%q is not an origin (scheme://host[:port])", o)
 		}
 	}
 	for _, v := range []int64{c.Expiry.AfterCreateSeconds, c.Expiry.AfterStartSeconds, c.Expiry.AfterResumeSeconds} {
@@ -195,14 +195,14 @@ func (c *TemplateConfig) Validate() error {
 	}
 	if c.RedirectURI != "" {
 		if u, err := url.Parse(c.RedirectURI); err != nil || u.Scheme == "" {
-			return FieldError("redirect_uri", "redirect_uri must be an absolute URI")
+			return FieldError("redirect-uri", "redirect-uri must be an absolute URI")
 		}
 	}
 	if c.Verification.MinimumAge < 0 || c.Verification.MinimumAge > 150 {
-		return FieldError("verification.minimum_age", "minimum_age must be between 0 and 150")
+		return FieldError("verification.minimum-age", "minimum-age must be between 0 and 150")
 	}
 	if c.Verification.MaxAttempts < 0 || c.Verification.MaxAttempts > 20 {
-		return FieldError("verification.max_attempts", "max_attempts must be between 0 and 20")
+		return FieldError("verification.max-attempts", "max-attempts must be between 0 and 20")
 	}
 	return nil
 }
