@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: Apache-2.0
+
+package vouch
+
+import (
+	"encoding/json"
+)
+
+// FindAccountByID returns an account. ENOTFOUND when it does not exist.
+func (s *Service) FindAccountByID(ctx Context, env Environment, id string) (*Account, error) {
+	if !HasIDPrefix(id, PrefixAccount) {
+		return nil, Errorf(ENOTFOUND, "Account %s not found.", id)
+	}
+	var a *Account
+	err := s.Store.View(ctx, func(tx Tx) error {
+		var err error
+		a, err = tx.AccountGetByID(ctx, env, id)
+		return err
+	})
+	return a, err
+}
+
+// FindAccounts lists accounts newest first.
+func (s *Service) FindAccounts(ctx Context, f AccountFilter) ([]*Account, bool, error) {
+	var list []*Account
+	var more bool
+	err := s.Store.View(ctx, func(tx Tx) error {
+		var err error
+		list, more, err = tx.AccountList(ctx, f)
+		return err
+	})
+	return list, more, err
+}
+
+// FindEventByID returns an event and its snapshot; the snapshot is nil when
+// the inquiry it belongs to has been redacted.
+func (s *Service) FindEventByID(ctx Context, env Environment, id string) (*Event, *EventSnapshot, error) {
+	if !HasIDPrefix(id, PrefixEvent) {
+		return nil, nil, Errorf(ENOTFOUND, "Event %s not found.", id)
+	}
+	var e *Event
+	var snap *EventSnapshot
+	err := s.Store.View(ctx, func(tx Tx) error {
+		var err error
+		if e, err = tx.EventGetByID(ctx, env, id); err != nil {
+			return err
+		}
+		snap, err = s.openSnapshot(ctx, tx, e, map[string][]byte{})
+		return err
+	})
+	return e, snap, err
+}
+
+// FindEvents lists events newest first with their snapshots (nil where
+// redacted).
+func (s *Service) FindEvents(ctx Context, f EventFilter) ([]*Event, []*EventSnapshot, bool, error) {
+	var list []*Event
+	var snaps []*EventSnapshot
+	var more bool
+	err := s.Store.View(ctx, func(tx Tx) error {
+		var err error
+		if list, more, err = tx.EventList(ctx, f); err != nil {
+			return err
+		}
+		keys := map[string][]byte{}
+		snaps = make([]*EventSnapshot, len(list))
+		for i, e := range list {
+			if snaps[i], err = s.openSnapshot(ctx, tx, e, keys); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return list, snaps, more, err
+}
+
+// openSnapshot decrypts an event's snapshot with its inquiry's data key or
+// the derived key. keys caches data keys by inquiry id within one call.
+func (s *Service) openSnapshot(ctx Context, tx Tx, e *Event, keys map[string][]byte) (*EventSnapshot, error) {
+	candidates := [][]byte{s.derivedKey}
+	if e.InquiryID != "" {
+		dk, ok := keys[e.InquiryID]
+		if !ok {
+			inq, err := tx.InquiryGetByID(ctx, e.Environment, e.InquiryID)
+			if err != nil && ErrorCode(err) != ENOTFOUND {
+				return nil, err
+			}
+			if err == nil {
+				if dk, err = s.dataKey(inq); err != nil {
+					return nil, err
+				}
+			}
+			keys[e.InquiryID] = dk
+		}
+		if dk != nil {
+			candidates = [][]byte{dk, s.derivedKey}
+		}
+	}
+	for _, k := range candidates {
+		b, err := Open(k, e.SealedSnapshot, "event:"+e.ID)
+		if err != nil {
+			continue
+		}
+		e.Snapshot = b
+		var snap EventSnapshot
+		if err := json.Unmarshal(b, &snap); err != nil {
+			return nil, err
+		}
+		return &snap, nil
+	}
+	return nil, nil // sealed with a destroyed key: redacted
+}

@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: Apache-2.0
+
+package vouch
+
+import (
+	"crypto/subtle"
+	"fmt"
+)
+
+// issueSession returns a token for inq: it re-keys an unused, still valid
+// session when there is one (as Persona's resume does) and otherwise opens
+// a new session, up to MaxSessionsPerInquiry. Re-keying replaces the stored
+// hash, so an older token for that unused session stops working.
+func (s *Service) issueSession(ctx Context, tx Tx, inq *Inquiry) (*Session, string, error) {
+	now := s.now()
+	sessions, err := tx.SessionListByInquiry(ctx, inq.Environment, inq.ID)
+	if err != nil {
+		return nil, "", err
+	}
+	var sess *Session
+	for _, c := range sessions {
+		if c.Status == SessionNew && c.Usable(now) {
+			sess = c
+		}
+	}
+	insert := sess == nil
+	if insert {
+		if len(sessions) >= MaxSessionsPerInquiry {
+			return nil, "", Errorf(ECONFLICT, "Inquiry %s has reached its limit of %d sessions.", inq.ID, MaxSessionsPerInquiry)
+		}
+		// A session expires with the inquiry as it stands now; later
+		// changes to the inquiry's expiry do not move it (spec §3.3).
+		exp := now.Add(DefaultExpiry)
+		if inq.ExpiresAt != nil && inq.ExpiresAt.After(now) {
+			exp = *inq.ExpiresAt
+		}
+		sess = &Session{ID: NewID(PrefixSession), Environment: inq.Environment, InquiryID: inq.ID,
+			Status: SessionNew, CreatedAt: now, ExpiresAt: exp}
+	}
+	token, jti := signToken(s.tokenKey, s.Issuer, sess, now)
+	sess.TokenHash = HashSecret(jti)
+	if insert {
+		err = tx.SessionInsert(ctx, sess)
+	} else {
+		err = tx.SessionUpdate(ctx, sess)
+	}
+	if err != nil {
+		return nil, "", fmt.Errorf("save session: %w", err)
+	}
+	return sess, token, nil
+}
+
+// CreateSession opens a session on an open inquiry and returns its token;
+// the hosted flow calls it when it creates or first opens an inquiry.
+func (s *Service) CreateSession(ctx Context, env Environment, inquiryID string) (*Session, string, error) {
+	var sess *Session
+	var token string
+	err := s.update(ctx, func(tx Tx, w *work) error {
+		inq, _, err := s.lockInquiry(ctx, tx, env, inquiryID)
+		if err != nil {
+			return err
+		}
+		if !inq.Status.Open() || inq.Redacted() {
+			return Errorf(ECONFLICT, "Inquiry %s is %s.", inquiryID, inq.Status)
+		}
+		sess, token, err = s.issueSession(ctx, tx, inq)
+		return err
+	})
+	return sess, token, err
+}
+
+// AuthenticateSession checks that token opens inquiryID in env and marks
+// the session active on first use (emitting inquiry-session.started). A
+// bad signature, a token for another inquiry, an expired or a replaced
+// token all give the same EUNAUTHORIZED error.
+func (s *Service) AuthenticateSession(ctx Context, env Environment, inquiryID, token string) (*Session, error) {
+	bad := Errorf(EUNAUTHORIZED, "The session token is not valid for this inquiry.")
+	claims, err := parseToken(s.tokenKey, token, s.now())
+	if err != nil {
+		return nil, bad
+	}
+	if claims.Inq != inquiryID || claims.Env != string(env) || !HasIDPrefix(claims.Sid, PrefixSession) {
+		return nil, bad
+	}
+	var sess *Session
+	err = s.update(ctx, func(tx Tx, w *work) error {
+		sess, err = tx.SessionGetByID(ctx, env, claims.Sid)
+		if ErrorCode(err) == ENOTFOUND {
+			return bad
+		} else if err != nil {
+			return err
+		}
+		if sess.InquiryID != inquiryID || !sess.Usable(s.now()) ||
+			subtle.ConstantTimeCompare(sess.TokenHash, HashSecret(claims.Jti)) != 1 {
+			return bad
+		}
+		if sess.Status != SessionNew {
+			return nil
+		}
+		inq, dk, err := s.lockInquiry(ctx, tx, env, inquiryID)
+		if err != nil {
+			return err
+		}
+		sess.Status, sess.StartedAt = SessionActive, timePtr(s.now())
+		if err := tx.SessionUpdate(ctx, sess); err != nil {
+			return err
+		}
+		if err := s.emit(ctx, tx, inq, dk, EventSessionStarted, EventSnapshot{Session: sess}); err != nil {
+			return err
+		}
+		return tx.InquiryUpdate(ctx, inq)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return sess, nil
+}
+
+// expireSessions ends every live session of inq (on expiry and redaction).
+func (s *Service) expireSessions(ctx Context, tx Tx, inq *Inquiry, dk []byte) error {
+	sessions, err := tx.SessionListByInquiry(ctx, inq.Environment, inq.ID)
+	if err != nil {
+		return err
+	}
+	now := s.now()
+	for _, sess := range sessions {
+		if sess.Status == SessionExpired {
+			continue
+		}
+		sess.Status, sess.ExpiredAt = SessionExpired, timePtr(now)
+		if err := tx.SessionUpdate(ctx, sess); err != nil {
+			return err
+		}
+		if err := s.emit(ctx, tx, inq, dk, EventSessionExpired, EventSnapshot{Session: sess}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
