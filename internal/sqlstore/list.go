@@ -1,0 +1,177 @@
+// SPDX-License-Identifier: Apache-2.0
+
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/vouch-id/vouch"
+)
+
+// Page sizes of list methods, as in Persona's API: page[size] is 1 to 100,
+// 10 when absent.
+const (
+	DefaultLimit = 10
+	MaxLimit     = 100
+)
+
+// clampLimit applies the page size rules.
+func clampLimit(n int) int {
+	switch {
+	case n <= 0:
+		return DefaultLimit
+	case n > MaxLimit:
+		return MaxLimit
+	}
+	return n
+}
+
+// where collects the conditions and arguments of a filtered query. It is
+// the small hand-written builder that dynamic filters need; everything
+// else is a fixed query string.
+type where struct {
+	conds []string
+	args  []any
+}
+
+// add appends one condition with its arguments.
+func (w *where) add(cond string, args ...any) {
+	w.conds = append(w.conds, cond)
+	w.args = append(w.args, args...)
+}
+
+// in appends "col IN (?, …)" for a non-empty list; an empty list adds
+// nothing, since an empty filter matches everything.
+func (w *where) in(col string, vals []string) {
+	if len(vals) == 0 {
+		return
+	}
+	ph := strings.Repeat("?, ", len(vals))
+	args := make([]any, len(vals))
+	for i, v := range vals {
+		args[i] = v
+	}
+	w.add(col+" IN ("+ph[:len(ph)-2]+")", args...)
+}
+
+// String renders " WHERE a AND b", or "" when there is no condition.
+func (w *where) String() string {
+	if len(w.conds) == 0 {
+		return ""
+	}
+	return " WHERE " + strings.Join(w.conds, " AND ")
+}
+
+// listQuery is one paged, newest-first list.
+type listQuery struct {
+	noun    string // user-facing name for errors
+	table   string
+	columns string
+	env     vouch.Environment
+	w       where // filters; the environment condition is added by list
+	after   string
+	before  string
+	limit   int
+}
+
+// list runs q and scans each row with scan. After selects objects older
+// than the cursor object and Before objects newer than it; either way the
+// page comes back newest first, and more reports whether the list goes on
+// beyond the page in the direction of travel. A cursor id that does not
+// exist in the environment is EINVALID, naming the page parameter.
+func list[T any](ctx context.Context, t *Tx, q listQuery, scan func(scanner) (T, error)) ([]T, bool, error) {
+	limit := clampLimit(q.limit)
+	w := q.w
+	w.conds = append([]string{"environment = ?"}, w.conds...)
+	w.args = append([]any{string(q.env)}, w.args...)
+	if q.after != "" {
+		at, err := t.cursor(ctx, q, q.after, "page[after]")
+		if err != nil {
+			return nil, false, err
+		}
+		w.add("(created_at, id) < (?, ?)", at, q.after)
+	}
+	ascending := false
+	if q.before != "" {
+		at, err := t.cursor(ctx, q, q.before, "page[before]")
+		if err != nil {
+			return nil, false, err
+		}
+		w.add("(created_at, id) > (?, ?)", at, q.before)
+		// Walk upwards from the cursor so the page is the one adjacent to
+		// it; it is reversed below. With both cursors, After wins.
+		ascending = q.after == ""
+	}
+	order := " ORDER BY created_at DESC, id DESC"
+	if ascending {
+		order = " ORDER BY created_at ASC, id ASC"
+	}
+	query := "SELECT " + q.columns + " FROM " + q.table + w.String() + order + " LIMIT ?"
+	rows, err := t.query(ctx, query, append(w.args, limit+1)...)
+	if errors.Is(err, errInvalidText) {
+		return nil, false, invalidText("The filter")
+	} else if err != nil {
+		return nil, false, fmt.Errorf("%s: list %s: %w", t.s.d.Name, q.table, err)
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, false, fmt.Errorf("%s: list %s: %w", t.s.d.Name, q.table, err)
+		}
+		out = append(out, v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, false, fmt.Errorf("%s: list %s: %w", t.s.d.Name, q.table, err)
+	}
+	more := len(out) > limit
+	if more {
+		out = out[:limit]
+	}
+	if ascending {
+		slices.Reverse(out)
+	}
+	return out, more, nil
+}
+
+// cursor returns the created_at of the cursor object id.
+func (t *Tx) cursor(ctx context.Context, q listQuery, id, param string) (int64, error) {
+	var at int64
+	err := t.queryRow(ctx, "SELECT created_at FROM "+q.table+" WHERE environment = ? AND id = ?", string(q.env), id).Scan(&at)
+	if errors.Is(err, sql.ErrNoRows) || errors.Is(err, errInvalidText) {
+		msg := fmt.Sprintf("%s %s not found for %s.", q.noun, clip(id), param)
+		return 0, &vouch.Error{Code: vouch.EINVALID, Message: msg, Details: map[string]string{param: msg}}
+	} else if err != nil {
+		return 0, fmt.Errorf("%s: list %s: cursor: %w", t.s.d.Name, q.table, err)
+	}
+	return at, nil
+}
+
+// all runs a fixed query and scans every row, for the unpaged lists.
+func all[T any](ctx context.Context, t *Tx, what, query string, args []any, scan func(scanner) (T, error)) ([]T, error) {
+	rows, err := t.query(ctx, query, args...)
+	if errors.Is(err, errInvalidText) {
+		return nil, nil // no stored row can match unstorable text
+	} else if err != nil {
+		return nil, fmt.Errorf("%s: list %s: %w", t.s.d.Name, what, err)
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, fmt.Errorf("%s: list %s: %w", t.s.d.Name, what, err)
+		}
+		out = append(out, v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("%s: list %s: %w", t.s.d.Name, what, err)
+	}
+	return out, nil
+}

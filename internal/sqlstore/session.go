@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: Apache-2.0
+
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+
+	"github.com/vouch-id/vouch"
+)
+
+const sessionColumns = `id, environment, inquiry_id, status, token_hash, created_at, started_at, expires_at, expired_at`
+
+// scanSession reads one row of sessionColumns.
+func scanSession(sc scanner) (*vouch.Session, error) {
+	var (
+		s                    vouch.Session
+		env, status          string
+		createdAt, expiresAt int64
+		started, expired     sql.NullInt64
+	)
+	if err := sc.Scan(&s.ID, &env, &s.InquiryID, &status, &s.TokenHash, &createdAt, &started, &expiresAt, &expired); err != nil {
+		return nil, err
+	}
+	s.Environment = vouch.Environment(env)
+	s.Status = vouch.SessionStatus(status)
+	s.TokenHash = fromBlob(s.TokenHash)
+	s.CreatedAt, s.ExpiresAt = fromMicros(createdAt), fromMicros(expiresAt)
+	s.StartedAt, s.ExpiredAt = fromNullMicros(started), fromNullMicros(expired)
+	return &s, nil
+}
+
+// SessionInsert implements vouch.Tx. The inquiry must exist (EINVALID).
+func (t *Tx) SessionInsert(ctx context.Context, s *vouch.Session) error {
+	if err := checkEnv(s.Environment); err != nil {
+		return err
+	}
+	return t.insert(ctx, "Session", s.ID, "INSERT INTO inquiry_sessions ("+sessionColumns+") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		s.ID, string(s.Environment), s.InquiryID, string(s.Status), blob(s.TokenHash),
+		micros(s.CreatedAt), nullMicros(s.StartedAt), micros(s.ExpiresAt), nullMicros(s.ExpiredAt))
+}
+
+// SessionGetByID implements vouch.Tx.
+func (t *Tx) SessionGetByID(ctx context.Context, env vouch.Environment, id string) (*vouch.Session, error) {
+	row := t.queryRow(ctx, "SELECT "+sessionColumns+" FROM inquiry_sessions WHERE environment = ? AND id = ?", string(env), id)
+	s, err := scanSession(row)
+	if err != nil {
+		return nil, t.getErr(err, "Session", id)
+	}
+	return s, nil
+}
+
+// SessionUpdate implements vouch.Tx. The inquiry, environment and creation
+// time never change.
+func (t *Tx) SessionUpdate(ctx context.Context, s *vouch.Session) error {
+	return t.update(ctx, "Session", s.ID, `UPDATE inquiry_sessions SET status = ?, token_hash = ?,
+		started_at = ?, expires_at = ?, expired_at = ? WHERE environment = ? AND id = ?`,
+		string(s.Status), blob(s.TokenHash), nullMicros(s.StartedAt), micros(s.ExpiresAt),
+		nullMicros(s.ExpiredAt), string(s.Environment), s.ID)
+}
+
+// SessionListByInquiry implements vouch.Tx.
+func (t *Tx) SessionListByInquiry(ctx context.Context, env vouch.Environment, inquiryID string) ([]*vouch.Session, error) {
+	return all(ctx, t, "inquiry_sessions", "SELECT "+sessionColumns+
+		" FROM inquiry_sessions WHERE environment = ? AND inquiry_id = ? ORDER BY created_at ASC, id ASC",
+		[]any{string(env), inquiryID}, scanSession)
+}

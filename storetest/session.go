@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: Apache-2.0
+
+package storetest
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/vouch-id/vouch"
+)
+
+// session returns a new session of inq.
+func session(inq *vouch.Inquiry, created time.Time) *vouch.Session {
+	return &vouch.Session{
+		ID: vouch.NewID(vouch.PrefixSession), Environment: inq.Environment, InquiryID: inq.ID,
+		Status: vouch.SessionNew, TokenHash: vouch.HashSecret(vouch.RandomString(32)),
+		CreatedAt: created, ExpiresAt: created.Add(time.Hour),
+	}
+}
+
+// testSession covers inquiry sessions.
+func testSession(t *testing.T, newStore NewStoreFunc) {
+	ctx := context.Background()
+
+	t.Run("RoundTripUpdateList", func(t *testing.T) {
+		t.Parallel()
+		s := newStore(t)
+		inq := inquiry(vouch.Sandbox, now())
+		insertInquiries(t, s, inq)
+		base := now()
+		s1, s2 := session(inq, base.Add(time.Second)), session(inq, base)
+		update(t, s, func(tx vouch.Tx) error {
+			require.NoError(t, tx.SessionInsert(ctx, s1))
+			return tx.SessionInsert(ctx, s2)
+		})
+		got, err := get(t, s, func(tx vouch.Tx) (*vouch.Session, error) { return tx.SessionGetByID(ctx, vouch.Sandbox, s1.ID) })
+		require.NoError(t, err)
+		require.Equal(t, s1, got)
+
+		s1.Status, s1.TokenHash = vouch.SessionExpired, vouch.HashSecret("other")
+		s1.StartedAt, s1.ExpiredAt, s1.ExpiresAt = ptr(base.Add(2*time.Second)), ptr(base.Add(3*time.Second)), base.Add(2*time.Hour)
+		update(t, s, func(tx vouch.Tx) error { return tx.SessionUpdate(ctx, s1) })
+		got, err = get(t, s, func(tx vouch.Tx) (*vouch.Session, error) { return tx.SessionGetByID(ctx, vouch.Sandbox, s1.ID) })
+		require.NoError(t, err)
+		require.Equal(t, s1, got)
+
+		list, err := get(t, s, func(tx vouch.Tx) ([]*vouch.Session, error) {
+			return tx.SessionListByInquiry(ctx, vouch.Sandbox, inq.ID)
+		})
+		require.NoError(t, err)
+		require.Equal(t, []*vouch.Session{s2, s1}, list)
+		list, err = get(t, s, func(tx vouch.Tx) ([]*vouch.Session, error) {
+			return tx.SessionListByInquiry(ctx, vouch.Production, inq.ID)
+		})
+		require.NoError(t, err)
+		require.Empty(t, list)
+	})
+
+	t.Run("Errors", func(t *testing.T) {
+		t.Parallel()
+		s := newStore(t)
+		inq := inquiry(vouch.Sandbox, now())
+		insertInquiries(t, s, inq)
+		s1 := session(inq, now())
+		update(t, s, func(tx vouch.Tx) error { return tx.SessionInsert(ctx, s1) })
+		_, err := get(t, s, func(tx vouch.Tx) (*vouch.Session, error) { return tx.SessionGetByID(ctx, vouch.Production, s1.ID) })
+		requireCode(t, err, vouch.ENOTFOUND)
+		err = s.Update(ctx, func(tx vouch.Tx) error { return tx.SessionInsert(ctx, s1) })
+		requireCode(t, err, vouch.ECONFLICT)
+		orphan := session(&vouch.Inquiry{ID: "inq_missing", Environment: vouch.Sandbox}, now())
+		err = s.Update(ctx, func(tx vouch.Tx) error { return tx.SessionInsert(ctx, orphan) })
+		requireCode(t, err, vouch.EINVALID)
+		err = s.Update(ctx, func(tx vouch.Tx) error { return tx.SessionUpdate(ctx, orphan) })
+		requireCode(t, err, vouch.ENOTFOUND)
+	})
+}
