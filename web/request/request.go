@@ -43,8 +43,15 @@ func WithLogger(ctx context.Context, l *slog.Logger) context.Context {
 // Logger returns the request's logger, or slog.Default() outside the
 // middleware (in unit tests of a single handler, for instance).
 func Logger(ctx context.Context) *slog.Logger {
-	if l, ok := ctx.Value(loggerKey).(*slog.Logger); ok && l != nil {
+	if l, ok := LoggerFrom(ctx); ok {
 		return l
 	}
 	return slog.Default()
+}
+
+// LoggerFrom returns the request's logger and whether one was set, for a
+// handler that has a better fallback than slog.Default().
+func LoggerFrom(ctx context.Context) (*slog.Logger, bool) {
+	l, ok := ctx.Value(loggerKey).(*slog.Logger)
+	return l, ok && l != nil
 }

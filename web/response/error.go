@@ -26,9 +26,12 @@ type ErrorObject struct {
 	Source  *ErrorSource `json:"source,omitempty"`
 }
 
-// ErrorSource points at the part of the request an error is about.
+// ErrorSource points at the part of the request an error is about: a JSON
+// pointer into the body, or the name of a query parameter (JSON:API's
+// source.parameter).
 type ErrorSource struct {
-	Pointer string `json:"pointer"`
+	Pointer   string `json:"pointer,omitempty"`
+	Parameter string `json:"parameter,omitempty"`
 }
 
 // internalMessage is all a client ever learns about an internal error.
@@ -73,7 +76,7 @@ func ErrorBody(err error) (int, ErrorDocument) {
 		doc.Errors = append(doc.Errors, ErrorObject{
 			Title:   title,
 			Details: details[f],
-			Source:  &ErrorSource{Pointer: Pointer(f)},
+			Source:  Source(f),
 		})
 	}
 	return status, doc
@@ -89,6 +92,19 @@ func Error(w http.ResponseWriter, r *http.Request, err error) {
 			"method", r.Method, "route", r.Pattern, "error", err.Error())
 	}
 	JSON(w, status, doc)
+}
+
+// Source turns a Details key into an error source. Query parameters are
+// recognised by their JSON:API families ("filter[status]", "page[size]") or
+// an explicit "?" prefix ("?include"); any other key is a body pointer.
+func Source(field string) *ErrorSource {
+	switch {
+	case strings.HasPrefix(field, "?"):
+		return &ErrorSource{Parameter: field[1:]}
+	case strings.HasPrefix(field, "filter["), strings.HasPrefix(field, "page["):
+		return &ErrorSource{Parameter: field}
+	}
+	return &ErrorSource{Pointer: Pointer(field)}
 }
 
 // Pointer turns a Details key into a JSON pointer. A key that already is a

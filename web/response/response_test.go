@@ -93,6 +93,14 @@ func TestErrorLogsInternalWithRequestLogger(t *testing.T) {
 	require.Contains(t, logs.String(), "req_abc")
 }
 
+func TestSource(t *testing.T) {
+	t.Parallel()
+	require.Equal(t, &response.ErrorSource{Parameter: "page[after]"}, response.Source("page[after]"))
+	require.Equal(t, &response.ErrorSource{Parameter: "filter[status]"}, response.Source("filter[status]"))
+	require.Equal(t, &response.ErrorSource{Parameter: "include"}, response.Source("?include"))
+	require.Equal(t, &response.ErrorSource{Pointer: "/data/attributes/fields/x[1]"}, response.Source("fields.x[1]"))
+}
+
 func TestPointer(t *testing.T) {
 	t.Parallel()
 	require.Equal(t, "/data/attributes/note", response.Pointer("note"))
