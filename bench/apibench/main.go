@@ -1,0 +1,306 @@
+// SPDX-License-Identifier: Apache-2.0
+
+// Command apibench measures the REST API over real HTTP: create-inquiry and
+// retrieve-inquiry against a running vouch binary, each beside a trivial Go
+// HTTP handler measured in the same run on the same machine, and reports
+// requests per second, p50/p99 latency and the ratio to that baseline.
+//
+//	go run ./bench/apibench -vouch ./bin/vouch -database sqlite
+//	go run ./bench/apibench -vouch ./bin/vouch -database postgres://…
+//
+// bench/api.sh builds the binary and runs both databases.
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"regexp"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+func main() {
+	bin := flag.String("vouch", "./bin/vouch", "path to the vouch binary")
+	database := flag.String("database", "sqlite", "sqlite, or a postgres:// URL")
+	duration := flag.Duration("duration", 10*time.Second, "how long each measurement runs")
+	conc := flag.Int("concurrency", 16, "concurrent clients")
+	flag.Parse()
+	if err := run(*bin, *database, *duration, *conc); err != nil {
+		fmt.Fprintln(os.Stderr, "apibench:", err)
+		os.Exit(1)
+	}
+}
+
+// result is one measurement.
+type result struct {
+	name     string
+	requests int
+	errors   int64
+	rps      float64
+	p50, p99 time.Duration
+}
+
+func run(bin, database string, d time.Duration, conc int) error {
+	base, stop, err := startBaseline()
+	if err != nil {
+		return err
+	}
+	defer stop()
+	url, key, stopVouch, err := startVouch(bin, database)
+	if err != nil {
+		return err
+	}
+	defer stopVouch()
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: conc * 2}}
+
+	tmpl, err := demoTemplate(client, url, key)
+	if err != nil {
+		return err
+	}
+	createBody := []byte(fmt.Sprintf(`{"data":{"attributes":{"inquiry-template-id":%q,"reference-id":"bench-user",`+
+		`"fields":{"name_first":"Jane","name_last":"Doe","birthdate":"1990-01-31"}}}}`, tmpl))
+	var sample struct {
+		Data struct{ ID string } `json:"data"`
+	}
+	if err := call(client, "POST", url+"/api/v1/inquiries", key, createBody, &sample); err != nil {
+		return err
+	}
+	retrieveURL := url + "/api/v1/inquiries/" + sample.Data.ID
+
+	runs := []struct {
+		name string
+		req  func() (*http.Request, error)
+	}{
+		{"baseline POST", func() (*http.Request, error) {
+			return http.NewRequest("POST", base+"/create", bytes.NewReader(createBody))
+		}},
+		{"create inquiry", func() (*http.Request, error) {
+			r, err := http.NewRequest("POST", url+"/api/v1/inquiries", bytes.NewReader(createBody))
+			if r != nil {
+				r.Header.Set("Authorization", "Bearer "+key)
+				r.Header.Set("Content-Type", "application/json")
+			}
+			return r, err
+		}},
+		{"baseline GET", func() (*http.Request, error) { return http.NewRequest("GET", base+"/retrieve", nil) }},
+		{"retrieve inquiry", func() (*http.Request, error) {
+			r, err := http.NewRequest("GET", retrieveURL, nil)
+			if r != nil {
+				r.Header.Set("Authorization", "Bearer "+key)
+			}
+			return r, err
+		}},
+	}
+	results := map[string]result{}
+	for _, r := range runs {
+		results[r.name] = measure(client, r.name, r.req, d, conc)
+	}
+	db := "SQLite"
+	if database != "sqlite" {
+		db = "PostgreSQL"
+	}
+	fmt.Printf("\n%s, %d clients, %s per run, GOMAXPROCS=%d\n\n", db, conc, d, runtime.GOMAXPROCS(0))
+	fmt.Println("| run | requests | errors | req/s | p50 | p99 | ratio to baseline |")
+	fmt.Println("|---|---|---|---|---|---|---|")
+	pairs := [][2]string{{"create inquiry", "baseline POST"}, {"retrieve inquiry", "baseline GET"}}
+	for _, p := range pairs {
+		b, v := results[p[1]], results[p[0]]
+		fmt.Printf("| %s | %d | %d | %.0f | %s | %s | |\n", b.name, b.requests, b.errors, b.rps, b.p50, b.p99)
+		fmt.Printf("| %s (%s) | %d | %d | %.0f | %s | %s | %.1f %% |\n", v.name, db, v.requests, v.errors, v.rps, v.p50, v.p99, 100*v.rps/b.rps)
+	}
+	for _, r := range results {
+		if r.errors > 0 {
+			return fmt.Errorf("%s: %d requests failed", r.name, r.errors)
+		}
+	}
+	return nil
+}
+
+// measure runs conc clients for d and collects every latency.
+func measure(c *http.Client, name string, mk func() (*http.Request, error), d time.Duration, conc int) result {
+	var mu sync.Mutex
+	var all []time.Duration
+	var errs atomic.Int64
+	deadline := time.Now().Add(d)
+	var wg sync.WaitGroup
+	start := time.Now()
+	for i := 0; i < conc; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			local := make([]time.Duration, 0, 4096)
+			for time.Now().Before(deadline) {
+				req, err := mk()
+				if err != nil {
+					errs.Add(1)
+					continue
+				}
+				t0 := time.Now()
+				resp, err := c.Do(req)
+				if err == nil {
+					_, _ = io.Copy(io.Discard, resp.Body)
+					resp.Body.Close()
+					if resp.StatusCode >= 300 {
+						err = fmt.Errorf("status %d", resp.StatusCode)
+					}
+				}
+				if err != nil {
+					errs.Add(1)
+					continue
+				}
+				local = append(local, time.Since(t0))
+			}
+			mu.Lock()
+			all = append(all, local...)
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	sort.Slice(all, func(i, j int) bool { return all[i] < all[j] })
+	r := result{name: name, requests: len(all), errors: errs.Load(), rps: float64(len(all)) / elapsed.Seconds()}
+	if len(all) > 0 {
+		r.p50 = all[len(all)/2].Round(time.Microsecond)
+		r.p99 = all[len(all)*99/100].Round(time.Microsecond)
+	}
+	return r
+}
+
+// startBaseline serves a trivial handler: read the body, answer a small
+// JSON document. It is what "the cost of HTTP on this machine" means here.
+func startBaseline() (string, func(), error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", nil, err
+	}
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, `{"data":{"type":"inquiry","id":"inq_baseline","attributes":{"status":"created"}}}`)
+	})}
+	go func() { _ = srv.Serve(ln) }()
+	return "http://" + ln.Addr().String(), func() { _ = srv.Close() }, nil
+}
+
+var keyRE = regexp.MustCompile(`vouch_sandbox_[0-9A-Za-z]+`)
+
+// startVouch runs the binary on a fresh data folder and returns its URL and
+// the sandbox key it prints on first start.
+func startVouch(bin, database string) (string, string, func(), error) {
+	dir, err := os.MkdirTemp("", "vouch-bench-")
+	if err != nil {
+		return "", "", nil, err
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", "", nil, err
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	cmd := exec.Command(bin, "serve", "--data-dir", dir, "--listen", addr, "--rate-limit", "0", "--demo=false")
+	cmd.Env = append(os.Environ(), "VOUCH_LOG_LEVEL=info")
+	if database != "sqlite" {
+		cmd.Env = append(cmd.Env, "VOUCH_DATABASE_URL="+database)
+	}
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		return "", "", nil, err
+	}
+	cmd.Stderr = io.Discard
+	if err := cmd.Start(); err != nil {
+		return "", "", nil, err
+	}
+	stop := func() {
+		_ = cmd.Process.Signal(os.Interrupt)
+		_ = cmd.Wait()
+		_ = os.RemoveAll(dir)
+	}
+	keyc := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(out)
+		for sc.Scan() {
+			if k := keyRE.FindString(sc.Text()); k != "" {
+				select {
+				case keyc <- k:
+				default:
+				}
+			}
+		}
+	}()
+	select {
+	case k := <-keyc:
+		url := "http://" + addr
+		if err := waitReady(url); err != nil {
+			stop()
+			return "", "", nil, err
+		}
+		return url, k, stop, nil
+	case <-time.After(60 * time.Second):
+		stop()
+		return "", "", nil, errors.New("vouch printed no sandbox key within 60s")
+	}
+}
+
+func waitReady(url string) error {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	for ctx.Err() == nil {
+		resp, err := http.Get(url + "/readyz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == 200 {
+				return nil
+			}
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	return errors.New("vouch did not become ready")
+}
+
+func demoTemplate(c *http.Client, url, key string) (string, error) {
+	var list struct {
+		Data []struct{ ID string } `json:"data"`
+	}
+	if err := call(c, "GET", url+"/api/v1/inquiry-templates", key, nil, &list); err != nil {
+		return "", err
+	}
+	for _, t := range list.Data {
+		if strings.HasPrefix(t.ID, "itmpl_") {
+			return t.ID, nil
+		}
+	}
+	return "", errors.New("no itmpl_ template found")
+}
+
+func call(c *http.Client, method, url, key string, body []byte, into any) error {
+	req, err := http.NewRequest(method, url, bytes.NewReader(body))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Authorization", "Bearer "+key)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := c.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode >= 300 {
+		return fmt.Errorf("%s %s: %d %s", method, url, resp.StatusCode, b)
+	}
+	return json.Unmarshal(b, into)
+}
