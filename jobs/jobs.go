@@ -1,0 +1,233 @@
+// SPDX-License-Identifier: Apache-2.0
+
+package jobs
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"time"
+
+	"github.com/riverqueue/river"
+
+	"github.com/vouch-id/vouch"
+)
+
+// Defaults for Config's zero values.
+const (
+	DefaultMaxWorkers   = 10
+	DefaultPollInterval = 100 * time.Millisecond
+)
+
+// Handlers do the work of each job kind. They are plain functions so that
+// this package does not depend on the service: cmd/vouch binds them to
+// *vouch.Service methods.
+//
+// A handler's error decides what happens to the job. nil completes it. An
+// error whose vouch.ErrorCode is ENOTFOUND or EINVALID cancels it, since no
+// retry can make a missing or malformed object valid. Any other error is
+// retried with River's exponential backoff until the kind's MaxAttempts is
+// spent. A handler must therefore be idempotent: it may run again after a
+// crash or a timeout even if an earlier run did its work. Error text is
+// logged and kept in the job row in clear, so it must hold ids, never
+// personal data.
+type Handlers struct {
+	// ExpireInquiry expires the inquiry if its expires-at has passed and
+	// does nothing otherwise (a resume may have moved it).
+	ExpireInquiry func(ctx context.Context, env vouch.Environment, inquiryID string) error
+	// DecideVerification asks the verification's engine for a decision.
+	DecideVerification func(ctx context.Context, env vouch.Environment, verificationID string) error
+	// PruneIdempotency deletes stored idempotent responses older than
+	// vouch.IdempotencyTTL. Optional: when nil no periodic prune is run.
+	PruneIdempotency func(ctx context.Context) error
+}
+
+// Config tunes a Queue. The zero value is an insert-only queue with the
+// defaults above and River's logs discarded.
+type Config struct {
+	// Logger receives River's logs and ours; nil discards them.
+	Logger *slog.Logger
+	// Workers makes this process work jobs. False builds an insert-only
+	// queue, for API-only replicas: InsertTx works, Start and Stop do
+	// nothing, and Handlers may be empty.
+	Workers bool
+	// MaxWorkers bounds how many jobs run at once (DefaultMaxWorkers).
+	MaxWorkers int
+	// PollInterval is how often River looks for due jobs
+	// (DefaultPollInterval). The database/sql PostgreSQL driver has no
+	// LISTEN, so there it bounds how long a new job waits to start; on
+	// SQLite River also polls its notification table every 50 ms, which
+	// usually starts a new job sooner.
+	PollInterval time.Duration
+	// Handlers do the work; required when Workers is true, except
+	// PruneIdempotency.
+	Handlers Handlers
+	// JobDoneFunc, when set, is called after every run of a job with its
+	// kind, its outcome and how long the handler took, for metrics. It runs
+	// on the worker goroutine and must be quick.
+	JobDoneFunc func(kind string, outcome Outcome, took time.Duration)
+
+	// testOnly turns off River's start-up jitter, for quicker tests.
+	testOnly bool
+}
+
+// Queue is Vouch's job queue: River's client on the store's database.
+type Queue struct {
+	client   *river.Client[*sql.Tx]
+	workers  bool
+	handlers Handlers
+	logger   *slog.Logger
+	done     func(kind string, outcome Outcome, took time.Duration)
+}
+
+// New builds a Queue on db, which must already be migrated with Migrate.
+// See the package doc for which *sql.DB to pass for each dialect.
+func New(db *sql.DB, dialect string, cfg Config) (*Queue, error) {
+	driver, err := newDriver(db, dialect)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Workers && (cfg.Handlers.ExpireInquiry == nil || cfg.Handlers.DecideVerification == nil) {
+		return nil, errors.New("jobs: a working queue needs the ExpireInquiry and DecideVerification handlers")
+	}
+	if cfg.MaxWorkers < 0 || cfg.PollInterval < 0 {
+		return nil, errors.New("jobs: MaxWorkers and PollInterval must not be negative")
+	}
+	logger := cfg.Logger
+	if logger == nil {
+		logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	q := &Queue{workers: cfg.Workers, handlers: cfg.Handlers, logger: logger, done: cfg.JobDoneFunc}
+
+	// Workers are registered even on an insert-only queue, so that River
+	// refuses to insert a kind that no Vouch process could work.
+	workers := river.NewWorkers()
+	river.AddWorker(workers, &inquiryExpireWorker{q: q})
+	river.AddWorker(workers, &verificationDecideWorker{q: q})
+	river.AddWorker(workers, &idempotencyPruneWorker{q: q})
+
+	rc := &river.Config{
+		Logger:   logger,
+		Workers:  workers,
+		TestOnly: cfg.testOnly,
+	}
+	if cfg.Workers {
+		poll := cfg.PollInterval
+		if poll == 0 {
+			poll = DefaultPollInterval
+		}
+		maxWorkers := cfg.MaxWorkers
+		if maxWorkers == 0 {
+			maxWorkers = DefaultMaxWorkers
+		}
+		rc.FetchPollInterval = poll
+		// River refuses a poll interval shorter than the cooldown.
+		rc.FetchCooldown = min(river.FetchCooldownDefault, poll)
+		rc.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: maxWorkers}}
+		if cfg.Handlers.PruneIdempotency != nil {
+			rc.PeriodicJobs = append(rc.PeriodicJobs, idempotencyPrunePeriodic())
+		}
+	}
+	client, err := river.NewClient(driver, rc)
+	if err != nil {
+		return nil, fmt.Errorf("jobs: river client: %w", err)
+	}
+	q.client = client
+	return q, nil
+}
+
+// Start begins fetching and working jobs. Jobs run with contexts derived
+// from ctx, so ctx should live as long as the process (not a request's);
+// cancelling it stops the queue as Stop does. Start does nothing on an
+// insert-only queue.
+func (q *Queue) Start(ctx context.Context) error {
+	if !q.workers {
+		return nil
+	}
+	if err := q.client.Start(ctx); err != nil {
+		return fmt.Errorf("jobs: start: %w", err)
+	}
+	return nil
+}
+
+// Stop stops fetching new jobs and waits for running ones to finish. If ctx
+// ends first, the running jobs' contexts are cancelled and Stop returns
+// ctx's error without waiting further; a job cut short that way is retried
+// once River's rescuer finds it stuck (after an hour). Stop does nothing on
+// an insert-only queue or one that was not started.
+func (q *Queue) Stop(ctx context.Context) error {
+	if !q.workers {
+		return nil
+	}
+	err := q.client.Stop(ctx)
+	if err == nil {
+		return nil
+	}
+	// StopAndCancel cancels the jobs' contexts before it looks at ctx, so
+	// with ctx already done it returns at once.
+	_ = q.client.StopAndCancel(ctx)
+	return fmt.Errorf("jobs: stop: %w", err)
+}
+
+// InsertTx enqueues job in the caller's transaction: it runs only if tx
+// commits. It is the store's job inserter (sqlstore.InsertJobFunc). A kind
+// this package does not know is an error, as are arguments without an id
+// or a valid environment. A ScheduledAt in the future delays the job; a zero
+// or past one makes it due at once.
+func (q *Queue) InsertTx(ctx context.Context, tx *sql.Tx, job vouch.Job, opts vouch.JobOptions) error {
+	if tx == nil {
+		return errors.New("jobs: insert: nil transaction")
+	}
+	args, err := riverArgs(job)
+	if err != nil {
+		return err
+	}
+	var ins river.InsertOpts
+	if opts.ScheduledAt.After(time.Now()) {
+		ins.ScheduledAt = opts.ScheduledAt
+	}
+	if _, err := q.client.InsertTx(ctx, tx, args, &ins); err != nil {
+		return fmt.Errorf("jobs: insert %s: %w", args.Kind(), err)
+	}
+	return nil
+}
+
+// riverArgs maps a domain job to its River arguments, checking them on the
+// way in so that a bad job fails its caller's transaction instead of
+// failing later in a worker.
+func riverArgs(job vouch.Job) (river.JobArgs, error) {
+	switch j := job.(type) {
+	case vouch.InquiryExpireJob:
+		return newInquiryExpireArgs(j)
+	case *vouch.InquiryExpireJob:
+		if j == nil {
+			return nil, errors.New("jobs: insert: nil job")
+		}
+		return newInquiryExpireArgs(*j)
+	case vouch.VerificationDecideJob:
+		return newVerificationDecideArgs(j)
+	case *vouch.VerificationDecideJob:
+		if j == nil {
+			return nil, errors.New("jobs: insert: nil job")
+		}
+		return newVerificationDecideArgs(*j)
+	case nil:
+		return nil, errors.New("jobs: insert: nil job")
+	default:
+		return nil, fmt.Errorf("jobs: insert: unknown job kind %q (%T)", job.Kind(), job)
+	}
+}
+
+// checkIDs validates the arguments every id-carrying job shares.
+func checkIDs(kind string, env vouch.Environment, id string) error {
+	if !env.Valid() {
+		return fmt.Errorf("jobs: %s: invalid environment %q", kind, env)
+	}
+	if id == "" {
+		return fmt.Errorf("jobs: %s: empty id", kind)
+	}
+	return nil
+}
