@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: Apache-2.0
+
+package api
+
+import (
+	"net/http"
+	"slices"
+
+	"github.com/vouch-id/vouch"
+)
+
+// getEvent is GET /events/{id}: the event in the envelope webhooks
+// deliver (spec §5.3).
+func (h *handler) getEvent(r *http.Request, c *call) (*reply, error) {
+	e, snap, err := h.svc.FindEventByID(r.Context(), c.env, r.PathValue("id"))
+	if err != nil {
+		return nil, err
+	}
+	return &reply{status: http.StatusOK, doc: single(RenderEvent(e, snap))}, nil
+}
+
+// listEvents is GET /events, newest first, filtered by names, object or
+// inquiry. An unknown event name is a 400: it would never match.
+func (h *handler) listEvents(r *http.Request, c *call) (*reply, error) {
+	q, err := newQuery(r, "name", "object-id", "inquiry-id")
+	if err != nil {
+		return nil, err
+	}
+	p, err := q.page()
+	if err != nil {
+		return nil, err
+	}
+	names := q.list("name")
+	for _, n := range names {
+		if !slices.Contains(vouch.EventNames, n) {
+			return nil, paramError("filter[name]", "Unknown event name %q in filter[name].", clip(n))
+		}
+	}
+	list, snaps, more, err := h.svc.FindEvents(r.Context(), vouch.EventFilter{
+		Environment: c.env, Names: names, ObjectID: q.str("object-id"), InquiryID: q.str("inquiry-id"),
+		After: p.after, Before: p.before, Limit: p.size,
+	})
+	if err != nil {
+		return nil, err
+	}
+	doc := ListDocument{Data: make([]*Resource, 0, len(list))}
+	ids := make([]string, 0, len(list))
+	for i, e := range list {
+		doc.Data = append(doc.Data, RenderEvent(e, snaps[i]))
+		ids = append(ids, e.ID)
+	}
+	doc.Links = q.links(r, p, ids, more)
+	return &reply{status: http.StatusOK, doc: doc}, nil
+}
