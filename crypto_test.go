@@ -101,3 +101,16 @@ func TestErrorHelpers(t *testing.T) {
 	require.Equal(t, EINVALID, ErrorCode(e))
 	require.Equal(t, map[string]string{"note": "too long"}, ErrorDetails(e))
 }
+
+func TestNewSortableID(t *testing.T) {
+	t.Parallel()
+	now := time.Now()
+	prev := NewSortableID(PrefixEvent, now)
+	require.Len(t, prev, len(PrefixEvent)+28)
+	for i := 0; i < 1000; i++ {
+		id := NewSortableID(PrefixEvent, now) // same instant: still increasing
+		require.Greater(t, id[:len(PrefixEvent)+12], prev[:len(PrefixEvent)+12])
+		prev = id
+	}
+	require.True(t, HasIDPrefix(prev, PrefixEvent))
+}

@@ -4,7 +4,10 @@ package vouch
 
 import (
 	"crypto/rand"
+	"strconv"
 	"strings"
+	"sync/atomic"
+	"time"
 )
 
 // ID prefixes are part of the public contract: clients, logs and support
@@ -64,4 +67,28 @@ func HasIDPrefix(id, prefix string) bool {
 		}
 	}
 	return true
+}
+
+// lastSortable is the last time prefix handed out by NewSortableID.
+var lastSortable atomic.Int64
+
+// NewSortableID returns an id whose first 12 characters encode the time in
+// base 36 and strictly increase within the process, followed by 16 random
+// characters. Events use it so that, among events with the same created-at
+// (one transaction), the id still orders them as they were written.
+// Digits and lowercase letters sort the same way under byte order and the
+// usual database collations.
+func NewSortableID(prefix string, t time.Time) string {
+	n := t.UnixNano()
+	for {
+		last := lastSortable.Load()
+		if n <= last {
+			n = last + 1
+		}
+		if lastSortable.CompareAndSwap(last, n) {
+			break
+		}
+	}
+	ts := strconv.FormatInt(n, 36)
+	return prefix + strings.Repeat("0", 12-len(ts)) + ts + RandomString(idLength-12)
 }

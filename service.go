@@ -155,10 +155,11 @@ func (s *Service) sealVerification(v *Verification, dk []byte) error {
 // the snapshot with the inquiry's data key, so redaction makes it
 // unreadable; other snapshots are sealed with a derived key.
 func (s *Service) emit(ctx Context, tx Tx, inq *Inquiry, dk []byte, name string, snap EventSnapshot) error {
+	now := s.now()
 	e := &Event{
-		ID:        NewID(PrefixEvent),
+		ID:        NewSortableID(PrefixEvent, now),
 		Name:      name,
-		CreatedAt: s.now(),
+		CreatedAt: now,
 	}
 	switch {
 	case snap.Inquiry != nil:

@@ -1,0 +1,215 @@
+// SPDX-License-Identifier: Apache-2.0
+
+package vouch_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/vouch-id/vouch"
+	"github.com/vouch-id/vouch/vouchtest"
+)
+
+// eventNames lists the names of an inquiry's events in sequence order.
+func eventNames(t *testing.T, e *vouchtest.Env, env vouch.Environment, inquiryID string) []string {
+	t.Helper()
+	events, _, _, err := e.Service.FindEvents(context.Background(), vouch.EventFilter{
+		Environment: env, InquiryID: &inquiryID, Limit: 100})
+	require.NoError(t, err)
+	names := make([]string, len(events))
+	for i, ev := range events { // newest first: reverse into order
+		names[len(events)-1-i] = ev.Name
+		require.Equal(t, int64(len(events)-i), ev.Seq, "sequence numbers are 1..n")
+	}
+	return names
+}
+
+func TestCreateInquiry(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	e := vouchtest.MustOpen(t)
+	tmpl := vouchtest.Template(t, e, vouch.Sandbox)
+	d, token, err := e.Service.CreateInquiry(ctx, vouch.Sandbox, vouch.CreateInquiryInput{
+		TemplateID: tmpl.ID, ReferenceID: "user-42", Note: "vip", Tags: []string{"a"},
+		Fields:            map[string]any{"nameFirst": "Jane", "birthdate": "1990-01-31"},
+		AutoCreateSession: true,
+	})
+	require.NoError(t, err)
+	inq := d.Inquiry
+	require.Equal(t, vouch.InquiryCreated, inq.Status)
+	require.Len(t, inq.ID, 32)
+	require.Equal(t, tmpl.LatestVersionID, inq.TemplateVersionID)
+	require.Equal(t, vouch.Fields{
+		"name_first": {Type: vouch.FieldString, Value: "Jane"},
+		"birthdate":  {Type: vouch.FieldDate, Value: "1990-01-31"},
+	}, inq.Fields)
+	require.NotNil(t, d.Account)
+	require.Equal(t, "user-42", d.Account.ReferenceID)
+	require.Equal(t, inq.CreatedAt.Add(24*time.Hour), *inq.ExpiresAt)
+	require.NotEmpty(t, token)
+	require.Len(t, d.Sessions, 1)
+	require.Equal(t, []string{"inquiry.created"}, eventNames(t, e, vouch.Sandbox, inq.ID))
+	require.Contains(t, e.Jobs.Kinds(), "inquiry_expire")
+
+	// The same reference id attaches to the same account.
+	d2 := vouchtest.Inquiry(t, e, vouch.Sandbox, vouch.CreateInquiryInput{TemplateID: tmpl.ID, ReferenceID: "user-42"})
+	require.Equal(t, d.Account.ID, d2.Account.ID)
+
+	// Other environments see nothing.
+	_, err = e.Service.FindInquiryByID(ctx, vouch.Production, inq.ID)
+	require.Equal(t, vouch.ENOTFOUND, vouch.ErrorCode(err))
+}
+
+func TestCreateInquiry_Errors(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	e := vouchtest.MustOpen(t)
+	tmpl := vouchtest.Template(t, e, vouch.Sandbox)
+	prod := vouchtest.Template(t, e, vouch.Production)
+	cases := map[string]struct {
+		in   vouch.CreateInquiryInput
+		code string
+	}{
+		"NoTemplate":        {vouch.CreateInquiryInput{}, vouch.EINVALID},
+		"TwoTemplates":      {vouch.CreateInquiryInput{TemplateID: tmpl.ID, TemplateVersionID: tmpl.LatestVersionID}, vouch.EINVALID},
+		"UnknownTemplate":   {vouch.CreateInquiryInput{TemplateID: "itmpl_nope"}, vouch.EINVALID},
+		"OtherEnvironment":  {vouch.CreateInquiryInput{TemplateID: prod.ID}, vouch.EINVALID},
+		"LegacyPrefixWrong": {vouch.CreateInquiryInput{LegacyTemplateID: tmpl.ID}, vouch.EINVALID},
+		"UnknownField":      {vouch.CreateInquiryInput{TemplateID: tmpl.ID, Fields: map[string]any{"ssn": "1"}}, vouch.EINVALID},
+		"BadDate":           {vouch.CreateInquiryInput{TemplateID: tmpl.ID, Fields: map[string]any{"birthdate": "soon"}}, vouch.EINVALID},
+		"AccountAndRef":     {vouch.CreateInquiryInput{TemplateID: tmpl.ID, AccountID: "act_x", ReferenceID: "r"}, vouch.EINVALID},
+		"UnknownAccount":    {vouch.CreateInquiryInput{TemplateID: tmpl.ID, AccountID: "act_nope"}, vouch.EINVALID},
+		"ZeroExpiry":        {vouch.CreateInquiryInput{TemplateID: tmpl.ID, ExpireAfterCreateSeconds: new(int64)}, vouch.EINVALID},
+		"TooManyTags":       {vouch.CreateInquiryInput{TemplateID: tmpl.ID, Tags: make([]string, 51)}, vouch.EINVALID},
+	}
+	for name, c := range cases {
+		_, _, err := e.Service.CreateInquiry(ctx, vouch.Sandbox, c.in)
+		require.Equal(t, c.code, vouch.ErrorCode(err), name)
+	}
+	_, err := e.Service.DeactivateTemplate(ctx, vouch.Sandbox, tmpl.ID)
+	require.NoError(t, err)
+	_, _, err = e.Service.CreateInquiry(ctx, vouch.Sandbox, vouch.CreateInquiryInput{TemplateID: tmpl.ID, RequireActive: true})
+	require.Equal(t, vouch.EINACTIVE, vouch.ErrorCode(err))
+	// The API may still create from an inactive template.
+	_, _, err = e.Service.CreateInquiry(ctx, vouch.Sandbox, vouch.CreateInquiryInput{TemplateID: tmpl.ID})
+	require.NoError(t, err)
+}
+
+func TestInquiryPinsTemplateVersion(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	e := vouchtest.MustOpen(t)
+	tmpl := vouchtest.Template(t, e, vouch.Sandbox)
+	old := vouchtest.Inquiry(t, e, vouch.Sandbox, vouch.CreateInquiryInput{TemplateID: tmpl.ID})
+	cfg := vouchtest.DemoConfig()
+	cfg.Expiry.AfterCreateSeconds = 3600
+	_, v2, err := e.Service.PublishTemplateVersion(ctx, vouch.Sandbox, tmpl.ID, cfg)
+	require.NoError(t, err)
+	require.Equal(t, 2, v2.Number)
+	fresh := vouchtest.Inquiry(t, e, vouch.Sandbox, vouch.CreateInquiryInput{TemplateID: tmpl.ID})
+	require.Equal(t, tmpl.LatestVersionID, old.Inquiry.TemplateVersionID)
+	require.Equal(t, v2.ID, fresh.Inquiry.TemplateVersionID)
+	require.Equal(t, time.Hour, fresh.Inquiry.ExpireAfterCreate)
+	pinned := vouchtest.Inquiry(t, e, vouch.Sandbox, vouch.CreateInquiryInput{TemplateVersionID: tmpl.LatestVersionID})
+	require.Equal(t, tmpl.LatestVersionID, pinned.Inquiry.TemplateVersionID)
+}
+
+func TestDecisionsAreFinal(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	e := vouchtest.MustOpen(t)
+	d := vouchtest.Inquiry(t, e, vouch.Sandbox, vouch.CreateInquiryInput{})
+	id := d.Inquiry.ID
+	_, err := e.Service.ApproveInquiry(ctx, vouch.Sandbox, id, "looks good")
+	require.NoError(t, err)
+	_, err = e.Service.DeclineInquiry(ctx, vouch.Sandbox, id, "")
+	require.Equal(t, vouch.ECONFLICT, vouch.ErrorCode(err))
+	_, err = e.Service.MarkInquiryForReview(ctx, vouch.Sandbox, id, "")
+	require.Equal(t, vouch.ECONFLICT, vouch.ErrorCode(err))
+	got, err := e.Service.FindInquiryByID(ctx, vouch.Sandbox, id)
+	require.NoError(t, err)
+	require.Equal(t, vouch.InquiryApproved, got.Inquiry.Status)
+	require.Equal(t, "looks good", got.Inquiry.ReviewerComment)
+	require.NotNil(t, got.Inquiry.DecisionedAt)
+	require.Equal(t, []string{"inquiry.created", "inquiry.approved"}, eventNames(t, e, vouch.Sandbox, id))
+}
+
+func TestResumeAndSessions(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	e := vouchtest.MustOpen(t)
+	d := vouchtest.Inquiry(t, e, vouch.Sandbox, vouch.CreateInquiryInput{})
+	id := d.Inquiry.ID
+
+	_, _, err := e.Service.ResumeInquiry(ctx, vouch.Sandbox, id)
+	require.Equal(t, vouch.ECONFLICT, vouch.ErrorCode(err), "a created inquiry is opened by id, not resumed")
+
+	_, err = e.Service.StartInquiry(ctx, vouch.Sandbox, id)
+	require.NoError(t, err)
+	_, token, err := e.Service.ResumeInquiry(ctx, vouch.Sandbox, id)
+	require.NoError(t, err)
+	sess, err := e.Service.AuthenticateSession(ctx, vouch.Sandbox, id, token)
+	require.NoError(t, err)
+	require.Equal(t, vouch.SessionActive, sess.Status)
+
+	other := vouchtest.Inquiry(t, e, vouch.Sandbox, vouch.CreateInquiryInput{})
+	for name, check := range map[string]func() error{
+		"OtherInquiry":     func() error { _, err := e.Service.AuthenticateSession(ctx, vouch.Sandbox, other.Inquiry.ID, token); return err },
+		"OtherEnvironment": func() error { _, err := e.Service.AuthenticateSession(ctx, vouch.Production, id, token); return err },
+		"Garbage":          func() error { _, err := e.Service.AuthenticateSession(ctx, vouch.Sandbox, id, "x.y.z"); return err },
+	} {
+		require.Equal(t, vouch.EUNAUTHORIZED, vouch.ErrorCode(check()), name)
+	}
+
+	// Expiry ends the session; resume brings the inquiry back with a new one.
+	e.Clock.Advance(25 * time.Hour)
+	require.NoError(t, e.Service.ExpireInquiryIfDue(ctx, vouch.Sandbox, id))
+	got, err := e.Service.FindInquiryByID(ctx, vouch.Sandbox, id)
+	require.NoError(t, err)
+	require.Equal(t, vouch.InquiryExpired, got.Inquiry.Status)
+	_, err = e.Service.AuthenticateSession(ctx, vouch.Sandbox, id, token)
+	require.Equal(t, vouch.EUNAUTHORIZED, vouch.ErrorCode(err), "an expired session's token is refused")
+
+	resumed, token2, err := e.Service.ResumeInquiry(ctx, vouch.Sandbox, id)
+	require.NoError(t, err)
+	require.Equal(t, vouch.InquiryPending, resumed.Inquiry.Status)
+	require.Equal(t, e.Clock.Now().UTC().Truncate(time.Microsecond).Add(24*time.Hour), *resumed.Inquiry.ExpiresAt)
+	_, err = e.Service.AuthenticateSession(ctx, vouch.Sandbox, id, token2)
+	require.NoError(t, err)
+	require.Equal(t, []string{
+		"inquiry.created", "inquiry.started", "inquiry-session.started",
+		"inquiry-session.expired", "inquiry.expired", "inquiry.started", "inquiry-session.started",
+	}, eventNames(t, e, vouch.Sandbox, id))
+}
+
+func TestSessionCap(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	e := vouchtest.MustOpen(t)
+	d := vouchtest.Inquiry(t, e, vouch.Sandbox, vouch.CreateInquiryInput{})
+	id := d.Inquiry.ID
+	for i := 0; i < vouch.MaxSessionsPerInquiry; i++ {
+		_, token, err := e.Service.CreateSession(ctx, vouch.Sandbox, id)
+		require.NoError(t, err)
+		_, err = e.Service.AuthenticateSession(ctx, vouch.Sandbox, id, token) // use it, so the next is new
+		require.NoError(t, err)
+	}
+	_, _, err := e.Service.CreateSession(ctx, vouch.Sandbox, id)
+	require.Equal(t, vouch.ECONFLICT, vouch.ErrorCode(err))
+}
+
+func TestExpireIfDue_NotYet(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	e := vouchtest.MustOpen(t)
+	d := vouchtest.Inquiry(t, e, vouch.Sandbox, vouch.CreateInquiryInput{})
+	e.Clock.Advance(23 * time.Hour)
+	require.NoError(t, e.Service.ExpireInquiryIfDue(ctx, vouch.Sandbox, d.Inquiry.ID))
+	got, err := e.Service.FindInquiryByID(ctx, vouch.Sandbox, d.Inquiry.ID)
+	require.NoError(t, err)
+	require.Equal(t, vouch.InquiryCreated, got.Inquiry.Status)
+	require.NoError(t, e.Service.ExpireInquiryIfDue(ctx, vouch.Sandbox, "inq_gone"), "a vanished inquiry is not retried")
+}
