@@ -116,4 +116,34 @@ func testEvent(t *testing.T, newStore NewStoreFunc) {
 		require.Equal(t, []string{e3.ID, e2.ID}, ids)
 		require.True(t, more)
 	})
+
+	// Events written in one transaction share a time; the inquiry's
+	// sequence numbers still order them, whatever their random ids.
+	t.Run("SameTimeOrdersBySeq", func(t *testing.T) {
+		t.Parallel()
+		s := newStore(t)
+		at := now()
+		inq := inquiry(vouch.Sandbox, at)
+		var want []string
+		update(t, s, func(tx vouch.Tx) error {
+			for seq := int64(1); seq <= 12; seq++ {
+				e := event(inq, vouch.EventInquiryStarted, seq, at)
+				want = append([]string{e.ID}, want...)
+				require.NoError(t, tx.EventInsert(ctx, e))
+			}
+			return nil
+		})
+		f := vouch.EventFilter{Environment: vouch.Sandbox, InquiryID: ptr(inq.ID), Limit: 5}
+		page1, more := listEvents(t, s, f)
+		require.True(t, more)
+		require.Equal(t, want[:5], page1)
+		f.After = page1[4]
+		page2, more := listEvents(t, s, f)
+		require.True(t, more)
+		require.Equal(t, want[5:10], page2)
+		f.After, f.Before = "", page2[0]
+		back, more := listEvents(t, s, f)
+		require.False(t, more)
+		require.Equal(t, page1, back)
+	})
 }

@@ -48,10 +48,14 @@ func (t *Tx) EventGetByID(ctx context.Context, env vouch.Environment, id string)
 	return e, nil
 }
 
-// EventList implements vouch.Tx.
+// EventList implements vouch.Tx: newest first by created_at, then seq, then
+// id.
 func (t *Tx) EventList(ctx context.Context, f vouch.EventFilter) ([]*vouch.Event, bool, error) {
+	// Events written in one transaction share created_at; seq keeps an
+	// inquiry's events in the order they happened.
 	q := listQuery{noun: "Event", table: "events", columns: eventColumns,
-		env: f.Environment, after: f.After, before: f.Before, limit: f.Limit}
+		env: f.Environment, after: f.After, before: f.Before, limit: f.Limit,
+		order: []string{"created_at", "seq", "id"}}
 	q.w.in("name", f.Names)
 	if f.ObjectID != nil {
 		q.w.add("object_id = ?", *f.ObjectID)

@@ -77,15 +77,25 @@ type listQuery struct {
 	after   string
 	before  string
 	limit   int
+	// order lists the sort columns, newest first when descending; it must
+	// end with id so the order is total. Nil means created_at, id.
+	order []string
 }
 
-// list runs q and scans each row with scan. After selects objects older
-// than the cursor object and Before objects newer than it; either way the
-// page comes back newest first, and more reports whether the list goes on
-// beyond the page in the direction of travel. A cursor id that does not
-// exist in the environment is EINVALID, naming the page parameter.
+// list runs q and scans each row with scan, newest first by q.order
+// (created_at, id unless the noun says otherwise), compared as a row value
+// so a cursor among equal times still pages exactly. After selects objects
+// older than the cursor object and Before objects newer than it; either
+// way the page comes back newest first, and more reports whether the list
+// goes on beyond the page in the direction of travel. A cursor id that
+// does not exist in the environment is EINVALID, naming the page parameter.
 func list[T any](ctx context.Context, t *Tx, q listQuery, scan func(scanner) (T, error)) ([]T, bool, error) {
 	limit := clampLimit(q.limit)
+	if q.order == nil {
+		q.order = []string{"created_at", "id"}
+	}
+	keys := "(" + strings.Join(q.order, ", ") + ")"
+	marks := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(q.order)), ", ") + ")"
 	w := q.w
 	w.conds = append([]string{"environment = ?"}, w.conds...)
 	w.args = append([]any{string(q.env)}, w.args...)
@@ -94,7 +104,7 @@ func list[T any](ctx context.Context, t *Tx, q listQuery, scan func(scanner) (T,
 		if err != nil {
 			return nil, false, err
 		}
-		w.add("(created_at, id) < (?, ?)", at, q.after)
+		w.add(keys+" < "+marks, at...)
 	}
 	ascending := false
 	if q.before != "" {
@@ -102,15 +112,16 @@ func list[T any](ctx context.Context, t *Tx, q listQuery, scan func(scanner) (T,
 		if err != nil {
 			return nil, false, err
 		}
-		w.add("(created_at, id) > (?, ?)", at, q.before)
+		w.add(keys+" > "+marks, at...)
 		// Walk upwards from the cursor so the page is the one adjacent to
 		// it; it is reversed below. With both cursors, After wins.
 		ascending = q.after == ""
 	}
-	order := " ORDER BY created_at DESC, id DESC"
+	dir := " DESC"
 	if ascending {
-		order = " ORDER BY created_at ASC, id ASC"
+		dir = " ASC"
 	}
+	order := " ORDER BY " + strings.Join(q.order, dir+", ") + dir
 	query := "SELECT " + q.columns + " FROM " + q.table + w.String() + order + " LIMIT ?"
 	rows, err := t.query(ctx, query, append(w.args, limit+1)...)
 	if errors.Is(err, errInvalidText) {
@@ -140,17 +151,22 @@ func list[T any](ctx context.Context, t *Tx, q listQuery, scan func(scanner) (T,
 	return out, more, nil
 }
 
-// cursor returns the created_at of the cursor object id.
-func (t *Tx) cursor(ctx context.Context, q listQuery, id, param string) (int64, error) {
-	var at int64
-	err := t.queryRow(ctx, "SELECT created_at FROM "+q.table+" WHERE environment = ? AND id = ?", string(q.env), id).Scan(&at)
+// cursor returns the sort key values of the cursor object id, in q.order.
+func (t *Tx) cursor(ctx context.Context, q listQuery, id, param string) ([]any, error) {
+	vals := make([]any, len(q.order))
+	ptrs := make([]any, len(q.order))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	err := t.queryRow(ctx, "SELECT "+strings.Join(q.order, ", ")+" FROM "+q.table+" WHERE environment = ? AND id = ?",
+		string(q.env), id).Scan(ptrs...)
 	if errors.Is(err, sql.ErrNoRows) || errors.Is(err, errInvalidText) {
 		msg := fmt.Sprintf("%s %s not found for %s.", q.noun, clip(id), param)
-		return 0, &vouch.Error{Code: vouch.EINVALID, Message: msg, Details: map[string]string{param: msg}}
+		return nil, &vouch.Error{Code: vouch.EINVALID, Message: msg, Details: map[string]string{param: msg}}
 	} else if err != nil {
-		return 0, fmt.Errorf("%s: list %s: cursor: %w", t.s.d.Name, q.table, err)
+		return nil, fmt.Errorf("%s: list %s: cursor: %w", t.s.d.Name, q.table, err)
 	}
-	return at, nil
+	return vals, nil
 }
 
 // all runs a fixed query and scans every row, for the unpaged lists.

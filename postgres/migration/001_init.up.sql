@@ -119,10 +119,10 @@ CREATE TABLE events (
 	sealed_snapshot BYTEA,
 	created_at      BIGINT NOT NULL
 );
-CREATE INDEX events_list ON events (environment, created_at, id);
+CREATE INDEX events_list ON events (environment, created_at, seq, id);
 CREATE INDEX events_name ON events (environment, name, created_at);
 CREATE INDEX events_object ON events (object_id, created_at);
-CREATE INDEX events_inquiry ON events (inquiry_id, created_at);
+CREATE INDEX events_inquiry ON events (inquiry_id, created_at, seq);
 CREATE UNIQUE INDEX events_inquiry_seq ON events (inquiry_id, seq) WHERE inquiry_id <> '';
 
 CREATE TABLE api_keys (

@@ -118,10 +118,10 @@ CREATE TABLE events (
 	sealed_snapshot BLOB,
 	created_at      INTEGER NOT NULL
 ) STRICT;
-CREATE INDEX events_list ON events (environment, created_at, id);
+CREATE INDEX events_list ON events (environment, created_at, seq, id);
 CREATE INDEX events_name ON events (environment, name, created_at);
 CREATE INDEX events_object ON events (object_id, created_at);
-CREATE INDEX events_inquiry ON events (inquiry_id, created_at);
+CREATE INDEX events_inquiry ON events (inquiry_id, created_at, seq);
 CREATE UNIQUE INDEX events_inquiry_seq ON events (inquiry_id, seq) WHERE inquiry_id <> '';
 
 CREATE TABLE api_keys (
