@@ -1,0 +1,190 @@
+// SPDX-License-Identifier: Apache-2.0
+
+package main
+
+import (
+	"flag"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is everything the binary needs to boot. It is read once, from
+// flags and VOUCH_* variables, validated, and passed down as constructor
+// arguments; nothing reads the environment later. Settings operators
+// change at runtime (templates, allowed origins) live in the database.
+type Config struct {
+	DataDir         string
+	Listen          string
+	DatabaseURL     string
+	PublicURL       string
+	MasterKey       string
+	MasterKeyFile   string
+	Workers         bool
+	MaxWorkers      int
+	LogLevel        string
+	LogFormat       string
+	RateLimit       int
+	RateWindow      time.Duration
+	MaxBodyBytes    int64
+	Demo            bool
+	ShutdownTimeout time.Duration
+}
+
+// option is one row of the configuration table. The same table parses
+// flags and variables and generates docs/configuration.md (a test keeps the
+// two equal), so the documentation cannot drift from the code.
+type option struct {
+	Flag, Env, Default, Help string
+	// Secret options also accept Env+"_FILE" naming a file to read.
+	Secret bool
+	set    func(c *Config, v string) error
+}
+
+var options = []option{
+	{"data-dir", "VOUCH_DATA_DIR", "./vouch-data", "Folder for the SQLite database, images and the generated master key.", false,
+		func(c *Config, v string) error { c.DataDir = v; return nil }},
+	{"listen", "VOUCH_LISTEN", "127.0.0.1:8080", "Address the HTTP server listens on (host:port; port 0 picks a free one).", false,
+		func(c *Config, v string) error { c.Listen = v; return nil }},
+	{"database-url", "VOUCH_DATABASE_URL", "", "`sqlite:PATH` or `postgres://…`. Empty means `sqlite:<data-dir>/vouch.db`.", true,
+		func(c *Config, v string) error { c.DatabaseURL = v; return nil }},
+	{"public-url", "VOUCH_PUBLIC_URL", "", "Base URL clients use to reach this server. Empty means `http://<listen>`.", false,
+		func(c *Config, v string) error { c.PublicURL = v; return nil }},
+	{"master-key", "VOUCH_MASTER_KEY", "", "32-byte master key, base64 or hex. Prefer the _FILE form: a flag shows in the process list. Empty: read or create `<data-dir>/master.key`.", true,
+		func(c *Config, v string) error { c.MasterKey = v; return nil }},
+	{"master-key-file", "VOUCH_MASTER_KEY_FILE", "", "File holding the master key (same as VOUCH_MASTER_KEY_FILE).", false,
+		func(c *Config, v string) error { c.MasterKeyFile = v; return nil }},
+	{"workers", "VOUCH_WORKERS", "true", "Run background job workers in this process; false for API-only replicas.", false,
+		func(c *Config, v string) (err error) { c.Workers, err = strconv.ParseBool(v); return }},
+	{"max-workers", "VOUCH_MAX_WORKERS", "10", "Jobs run at once by this process.", false,
+		func(c *Config, v string) (err error) { c.MaxWorkers, err = strconv.Atoi(v); return }},
+	{"log-level", "VOUCH_LOG_LEVEL", "info", "debug, info, warn or error.", false,
+		func(c *Config, v string) error { c.LogLevel = v; return nil }},
+	{"log-format", "VOUCH_LOG_FORMAT", "json", "json or text.", false,
+		func(c *Config, v string) error { c.LogFormat = v; return nil }},
+	{"rate-limit", "VOUCH_RATE_LIMIT", "300", "API requests allowed per key and window; 0 turns the limit off.", false,
+		func(c *Config, v string) (err error) { c.RateLimit, err = strconv.Atoi(v); return }},
+	{"rate-window", "VOUCH_RATE_WINDOW", "1m", "Length of the rate-limit window.", false,
+		func(c *Config, v string) (err error) { c.RateWindow, err = time.ParseDuration(v); return }},
+	{"max-body-bytes", "VOUCH_MAX_BODY_BYTES", "1048576", "Largest API request body; larger ones get 413.", false,
+		func(c *Config, v string) (err error) { c.MaxBodyBytes, err = strconv.ParseInt(v, 10, 64); return }},
+	{"demo", "VOUCH_DEMO", "true", "Serve the demo page at /demo (sandbox only). Turn off in production.", false,
+		func(c *Config, v string) (err error) { c.Demo, err = strconv.ParseBool(v); return }},
+	{"shutdown-timeout", "VOUCH_SHUTDOWN_TIMEOUT", "30s", "How long SIGTERM waits for requests and jobs to finish.", false,
+		func(c *Config, v string) (err error) { c.ShutdownTimeout, err = time.ParseDuration(v); return }},
+}
+
+// ParseConfig reads flags from args over VOUCH_* variables over defaults
+// (getenv is os.Getenv outside tests) and validates the result.
+func ParseConfig(name string, args []string, getenv func(string) string) (*Config, error) {
+	c := &Config{}
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(new(strings.Builder))
+	values := map[string]*string{}
+	for _, o := range options {
+		values[o.Flag] = fs.String(o.Flag, "", o.Help)
+	}
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	if fs.NArg() > 0 {
+		return nil, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	setByFlag := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { setByFlag[f.Name] = true })
+	for _, o := range options {
+		v, src := o.Default, "default"
+		if e := getenv(o.Env); e != "" {
+			v, src = e, o.Env
+		} else if f := getenv(o.Env + "_FILE"); o.Secret && f != "" {
+			b, err := os.ReadFile(f)
+			if err != nil {
+				return nil, fmt.Errorf("%s_FILE: %w", o.Env, err)
+			}
+			v, src = strings.TrimSpace(string(b)), o.Env+"_FILE"
+		}
+		if setByFlag[o.Flag] {
+			v, src = *values[o.Flag], "--"+o.Flag
+		}
+		if err := o.set(c, v); err != nil {
+			return nil, fmt.Errorf("%s: invalid value %q: %w", src, v, err)
+		}
+	}
+	return c, c.Validate()
+}
+
+// Validate checks the configuration and fills derived defaults.
+func (c *Config) Validate() error {
+	if c.DataDir == "" {
+		return fmt.Errorf("data-dir must not be empty")
+	}
+	if _, _, err := net.SplitHostPort(c.Listen); err != nil {
+		return fmt.Errorf("listen: %q is not host:port", c.Listen)
+	}
+	if c.DatabaseURL == "" {
+		c.DatabaseURL = "sqlite:" + filepath.Join(c.DataDir, "vouch.db")
+	}
+	if !strings.HasPrefix(c.DatabaseURL, "sqlite:") && !strings.HasPrefix(c.DatabaseURL, "postgres://") &&
+		!strings.HasPrefix(c.DatabaseURL, "postgresql://") {
+		return fmt.Errorf("database-url must start with sqlite: or postgres://")
+	}
+	if c.PublicURL != "" {
+		u, err := url.Parse(c.PublicURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return fmt.Errorf("public-url: %q is not an http(s) URL", c.PublicURL)
+		}
+		c.PublicURL = strings.TrimRight(c.PublicURL, "/")
+	}
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		return fmt.Errorf("log-level must be debug, info, warn or error")
+	}
+	if c.LogFormat != "json" && c.LogFormat != "text" {
+		return fmt.Errorf("log-format must be json or text")
+	}
+	if c.MaxWorkers < 1 || c.MaxWorkers > 1000 {
+		return fmt.Errorf("max-workers must be between 1 and 1000")
+	}
+	if c.RateLimit < 0 || c.RateWindow <= 0 {
+		return fmt.Errorf("rate-limit must be ≥ 0 and rate-window > 0")
+	}
+	if c.MaxBodyBytes < 1024 {
+		return fmt.Errorf("max-body-bytes must be at least 1024")
+	}
+	if c.ShutdownTimeout <= 0 {
+		return fmt.Errorf("shutdown-timeout must be positive")
+	}
+	return nil
+}
+
+// dialect returns "sqlite" or "postgres" and the engine-specific DSN.
+func (c *Config) dialect() (string, string) {
+	if p, ok := strings.CutPrefix(c.DatabaseURL, "sqlite:"); ok {
+		return "sqlite", p
+	}
+	return "postgres", c.DatabaseURL
+}
+
+// ConfigMarkdown renders the option table for docs/configuration.md.
+func ConfigMarkdown() string {
+	var b strings.Builder
+	b.WriteString("| Flag | Variable | Default | Meaning |\n|---|---|---|---|\n")
+	for _, o := range options {
+		env := "`" + o.Env + "`"
+		if o.Secret {
+			env += " (or `" + o.Env + "_FILE`)"
+		}
+		def := "`" + o.Default + "`"
+		if o.Default == "" {
+			def = "(empty)"
+		}
+		fmt.Fprintf(&b, "| `--%s` | %s | %s | %s |\n", o.Flag, env, def, o.Help)
+	}
+	return b.String()
+}

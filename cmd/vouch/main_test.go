@@ -1,0 +1,239 @@
+// SPDX-License-Identifier: Apache-2.0
+
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/vouch-id/vouch/postgres/pgtest"
+)
+
+// syncBuffer is a bytes.Buffer safe for the server's goroutines.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+var sandboxKeyRE = regexp.MustCompile(`vouch_sandbox_[0-9A-Za-z]+`)
+
+// testServer is a running binary (in process) with its first sandbox key.
+type testServer struct {
+	*Server
+	Key    string
+	Stdout *syncBuffer
+	Logs   *syncBuffer
+}
+
+// getenvFor returns a getenv that serves vars and nothing else, so tests
+// never read the developer's environment.
+func getenvFor(vars map[string]string) func(string) string {
+	return func(k string) string { return vars[k] }
+}
+
+// MustRunMain starts the whole server on 127.0.0.1:0 with a fresh data
+// folder and the given database ("sqlite" or "postgres"), stopping it when
+// the test ends.
+func MustRunMain(t *testing.T, database string, extra ...string) *testServer {
+	t.Helper()
+	vars := map[string]string{"VOUCH_DATA_DIR": t.TempDir(), "VOUCH_LISTEN": "127.0.0.1:0", "VOUCH_LOG_LEVEL": "warn"}
+	if database == "postgres" {
+		vars["VOUCH_DATABASE_URL"] = pgtest.DSN(t)
+	}
+	return mustStart(t, vars, extra...)
+}
+
+func mustStart(t *testing.T, vars map[string]string, args ...string) *testServer {
+	t.Helper()
+	c, err := ParseConfig("vouch serve", args, getenvFor(vars))
+	require.NoError(t, err)
+	ts := &testServer{Stdout: &syncBuffer{}, Logs: &syncBuffer{}}
+	ts.Server, err = StartServer(context.Background(), c, newLogger(c, ts.Logs), ts.Stdout)
+	require.NoError(t, err)
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		_ = ts.Shutdown(ctx)
+	})
+	ts.Key = sandboxKeyRE.FindString(ts.Stdout.String())
+	return ts
+}
+
+// do sends an API request and decodes the JSON answer.
+func (ts *testServer) do(t *testing.T, method, path, body string) (int, map[string]any) {
+	t.Helper()
+	req, err := http.NewRequest(method, ts.URL+path, strings.NewReader(body))
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Bearer "+ts.Key)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	var out map[string]any
+	if len(b) > 0 && strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") {
+		require.NoError(t, json.Unmarshal(b, &out), string(b))
+	}
+	return resp.StatusCode, out
+}
+
+// demoTemplateID returns the sandbox demo template's id.
+func (ts *testServer) demoTemplateID(t *testing.T) string {
+	t.Helper()
+	status, body := ts.do(t, "GET", "/api/v1/inquiry-templates", "")
+	require.Equal(t, 200, status)
+	data := body["data"].([]any)
+	require.NotEmpty(t, data)
+	return data[0].(map[string]any)["id"].(string)
+}
+
+// createInquiry creates a sandbox inquiry from the demo template.
+func (ts *testServer) createInquiry(t *testing.T, meta string) string {
+	t.Helper()
+	if meta == "" {
+		meta = "{}"
+	}
+	status, body := ts.do(t, "POST", "/api/v1/inquiries",
+		`{"data":{"attributes":{"inquiry-template-id":"`+ts.demoTemplateID(t)+`","fields":{"name_first":"Jane"}}},"meta":`+meta+`}`)
+	require.Equal(t, 201, status, "%v", body)
+	return body["data"].(map[string]any)["id"].(string)
+}
+
+func forEachDatabase(t *testing.T, fn func(t *testing.T, database string)) {
+	for _, db := range []string{"sqlite", "postgres"} {
+		t.Run(db, func(t *testing.T) {
+			t.Parallel()
+			fn(t, db)
+		})
+	}
+}
+
+func TestServe_FirstStart(t *testing.T) {
+	t.Parallel()
+	forEachDatabase(t, func(t *testing.T, database string) {
+		ts := MustRunMain(t, database)
+		require.NotEmpty(t, ts.Key, "the first start prints a sandbox key")
+		require.Contains(t, ts.Stdout.String(), ts.URL)
+
+		for path, want := range map[string]string{
+			"/healthz": `{"status":"ok"}`, "/readyz": `{"status":"ok"}`, "/demo": "Demo KYC",
+		} {
+			resp, err := http.Get(ts.URL + path)
+			require.NoError(t, err)
+			b, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			require.Equal(t, 200, resp.StatusCode, path)
+			require.Contains(t, string(b), want, path)
+			require.True(t, strings.HasPrefix(resp.Header.Get("Request-Id"), "req_"), path)
+		}
+		ts.createInquiry(t, "")
+		resp, err := http.Get(ts.URL + "/metrics")
+		require.NoError(t, err)
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		require.True(t, strings.Contains(string(b), `vouch_http_requests_total{method="POST",route="/api/v1/inquiries",status="201"} 1`),
+			"metrics count the create by route")
+		require.NotContains(t, ts.Logs.String(), ts.Key, "the key never reaches the logs")
+	})
+}
+
+func TestServe_KeyPrintedOnce(t *testing.T) {
+	t.Parallel()
+	vars := map[string]string{"VOUCH_DATA_DIR": t.TempDir(), "VOUCH_LISTEN": "127.0.0.1:0", "VOUCH_LOG_LEVEL": "warn"}
+	first := mustStart(t, vars)
+	require.NotEmpty(t, first.Key)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	require.NoError(t, first.Shutdown(ctx))
+
+	second := mustStart(t, vars)
+	require.Empty(t, second.Key, "a restart prints no key")
+	// The first key still works, and the demo template was not duplicated.
+	second.Key = first.Key
+	status, body := second.do(t, "GET", "/api/v1/inquiry-templates", "")
+	require.Equal(t, 200, status)
+	require.Len(t, body["data"], 1)
+	key, err := os.ReadFile(filepath.Join(vars["VOUCH_DATA_DIR"], "master.key"))
+	require.NoError(t, err)
+	require.NotEmpty(t, key)
+	info, err := os.Stat(filepath.Join(vars["VOUCH_DATA_DIR"], "master.key"))
+	require.NoError(t, err)
+	require.Equal(t, os.FileMode(0o600), info.Mode().Perm())
+}
+
+// TestExpiryJob proves the whole chain: the create transaction schedules a
+// job, River runs it when due, and the inquiry expires with its event.
+func TestExpiryJob(t *testing.T) {
+	t.Parallel()
+	forEachDatabase(t, func(t *testing.T, database string) {
+		ts := MustRunMain(t, database)
+		id := ts.createInquiry(t, `{"expiration-after-create-interval-seconds":1}`)
+		require.Eventually(t, func() bool {
+			_, body := ts.do(t, "GET", "/api/v1/inquiries/"+id, "")
+			return body["data"].(map[string]any)["attributes"].(map[string]any)["status"] == "expired"
+		}, 30*time.Second, 100*time.Millisecond)
+		status, body := ts.do(t, "GET", "/api/v1/events?filter[inquiry-id]="+id+"&filter[name]=inquiry.expired", "")
+		require.Equal(t, 200, status)
+		require.Len(t, body["data"], 1)
+	})
+}
+
+// TestConcurrentDecisions sends 100 parallel approve and decline calls for
+// one completed inquiry: exactly one wins, and exactly one decision event
+// is written.
+func TestConcurrentDecisions(t *testing.T) {
+	t.Parallel()
+	forEachDatabase(t, func(t *testing.T, database string) {
+		ts := MustRunMain(t, database)
+		id := ts.createInquiry(t, "")
+		_, err := ts.App.Service.CompleteInquiry(context.Background(), "sandbox", id)
+		require.NoError(t, err)
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		counts := map[int]int{}
+		for i := 0; i < 100; i++ {
+			action := "approve"
+			if i%2 == 1 {
+				action = "decline"
+			}
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				status, _ := ts.do(t, "POST", "/api/v1/inquiries/"+id+"/"+action, "")
+				mu.Lock()
+				counts[status]++
+				mu.Unlock()
+			}()
+		}
+		wg.Wait()
+		require.Equal(t, map[int]int{200: 1, 409: 99}, counts)
+		status, body := ts.do(t, "GET", "/api/v1/events?filter[inquiry-id]="+id+"&filter[name]=inquiry.approved,inquiry.declined", "")
+		require.Equal(t, 200, status)
+		require.Len(t, body["data"], 1)
+	})
+}
