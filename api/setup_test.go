@@ -1,0 +1,271 @@
+// SPDX-License-Identifier: Apache-2.0
+
+package api_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/vouch-id/vouch"
+	"github.com/vouch-id/vouch/api"
+	"github.com/vouch-id/vouch/blob"
+	"github.com/vouch-id/vouch/jobs"
+	"github.com/vouch-id/vouch/sqlite"
+	"github.com/vouch-id/vouch/web"
+)
+
+// bundle is one test's server: the real API on the real service, on a
+// fresh SQLite database with River's real (insert-only) job queue.
+type bundle struct {
+	srv     *httptest.Server
+	svc     *vouch.Service
+	sandbox string // API key secrets
+	prod    string
+	revoked string
+	fx      *fixture
+}
+
+// fixture holds the objects every scenario can refer to by placeholder.
+type fixture struct {
+	template, version, legacy, prodTemplate string
+	inquiry, account, prodInquiry           string
+	verified, verification, session         string
+	event                                   string // inquiry.created of inquiry
+}
+
+// placeholders returns the replacements of {name} in scenario strings.
+func (b *bundle) placeholders() *strings.Replacer {
+	f := b.fx
+	return strings.NewReplacer(
+		"{tmpl}", f.template, "{tmplv}", f.version, "{legacy}", f.legacy, "{prod_tmpl}", f.prodTemplate,
+		"{inq}", f.inquiry, "{act}", f.account, "{prod_inq}", f.prodInquiry,
+		"{vinq}", f.verified, "{ver}", f.verification, "{sess}", f.session, "{evt}", f.event,
+		"{sandbox_key}", b.sandbox,
+	)
+}
+
+// testConfig is the template configuration of the fixtures.
+func testConfig() vouch.TemplateConfig {
+	return vouch.TemplateConfig{
+		Steps: []vouch.Step{
+			{Name: "start", Type: vouch.StepStart},
+			{Name: "about", Type: vouch.StepForm, Fields: []string{"name_first", "birthdate", "age"}},
+			{Name: "government-id", Type: vouch.StepGovernmentID, IDClasses: []string{"dl", "pp"}},
+			{Name: "done", Type: vouch.StepCompletion},
+		},
+		Fields: []vouch.FieldSchema{
+			{Key: "name_first", Type: vouch.FieldString},
+			{Key: "birthdate", Type: vouch.FieldDate},
+			{Key: "age", Type: vouch.FieldInteger},
+		},
+		AllowedOrigins: []string{"https://shop.example"},
+	}
+}
+
+// setup starts a server with cfg and creates the fixtures.
+func setup(t *testing.T, cfg api.Config) *bundle {
+	t.Helper()
+	ctx := context.Background()
+	dir := t.TempDir()
+	st, err := sqlite.Open(ctx, filepath.Join(dir, "vouch.db"))
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = st.Close() })
+	require.NoError(t, jobs.Migrate(ctx, st.WriterDB(), jobs.DialectSQLite))
+	queue, err := jobs.New(st.WriterDB(), jobs.DialectSQLite, jobs.Config{})
+	require.NoError(t, err)
+	st.SetInsertJob(queue.InsertTx)
+	blobs, err := blob.NewFS(filepath.Join(dir, "blobs"))
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = blobs.Close() })
+	keys, err := vouch.NewKeyring(bytes.Repeat([]byte{7}, vouch.KeySize))
+	require.NoError(t, err)
+	svc := vouch.NewService(st, keys, blobs)
+	svc.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+
+	mux := http.NewServeMux()
+	mux.Handle("/api/v1/", api.NewHandler(svc, cfg))
+	srv := httptest.NewServer(web.Middleware(svc.Logger, nil)(mux))
+	t.Cleanup(srv.Close)
+
+	b := &bundle{srv: srv, svc: svc, fx: &fixture{}}
+	_, b.sandbox, err = svc.CreateAPIKey(ctx, vouch.Sandbox, "sandbox")
+	require.NoError(t, err)
+	_, b.prod, err = svc.CreateAPIKey(ctx, vouch.Production, "production")
+	require.NoError(t, err)
+	k, secret, err := svc.CreateAPIKey(ctx, vouch.Sandbox, "revoked")
+	require.NoError(t, err)
+	_, err = svc.RevokeAPIKey(ctx, k.ID)
+	require.NoError(t, err)
+	b.revoked = secret
+	b.createFixtures(t)
+	return b
+}
+
+// createFixtures builds, through the service, what scenarios refer to.
+func (b *bundle) createFixtures(t *testing.T) {
+	t.Helper()
+	ctx, svc, f := context.Background(), b.svc, b.fx
+	tmpl, ver, err := svc.CreateTemplate(ctx, vouch.Sandbox, "KYC", false, testConfig())
+	require.NoError(t, err)
+	f.template, f.version = tmpl.ID, ver.ID
+	legacy, _, err := svc.CreateTemplate(ctx, vouch.Sandbox, "Legacy KYC", true, testConfig())
+	require.NoError(t, err)
+	f.legacy = legacy.ID
+	prodTmpl, _, err := svc.CreateTemplate(ctx, vouch.Production, "KYC", false, testConfig())
+	require.NoError(t, err)
+	f.prodTemplate = prodTmpl.ID
+
+	d, _, err := svc.CreateInquiry(ctx, vouch.Sandbox, vouch.CreateInquiryInput{
+		TemplateID: f.template, ReferenceID: "user-1", Note: "first", Tags: []string{"vip"},
+		Fields: map[string]any{"name_first": "Jane"},
+	})
+	require.NoError(t, err)
+	f.inquiry, f.account = d.Inquiry.ID, d.Inquiry.AccountID
+	prod, _, err := svc.CreateInquiry(ctx, vouch.Production, vouch.CreateInquiryInput{TemplateID: f.prodTemplate})
+	require.NoError(t, err)
+	f.prodInquiry = prod.Inquiry.ID
+
+	// A second inquiry has a session and a passed government id.
+	v, token, err := svc.CreateInquiry(ctx, vouch.Sandbox, vouch.CreateInquiryInput{
+		TemplateID: f.template, AutoCreateSession: true,
+	})
+	require.NoError(t, err)
+	require.NotEmpty(t, token)
+	f.verified, f.session = v.Inquiry.ID, v.Sessions[0].ID
+	gov, err := svc.CreateVerification(ctx, vouch.Sandbox, f.verified, vouch.VerificationGovernmentID)
+	require.NoError(t, err)
+	f.verification = gov.ID
+	_, err = svc.SubmitVerification(ctx, vouch.Sandbox, gov.ID, map[string][]byte{"front": []byte("jpeg")},
+		map[string]any{"idClass": "dl", "capture_method": "upload"})
+	require.NoError(t, err)
+	_, err = svc.ApplyVerificationDecision(ctx, vouch.Sandbox, gov.ID, &vouch.VerificationDecision{
+		Status: vouch.VerificationPassed,
+		Checks: []vouch.Check{
+			{Name: "id_expired_detection", Status: vouch.CheckPassed, Requirement: vouch.RequirementRequired},
+			{Name: "id_barcode_detection", Status: vouch.CheckFailed, Reasons: []string{"barcode_not_decoded"},
+				Requirement: vouch.RequirementNotRequired, Metadata: map[string]any{"side": "back"}},
+		},
+		Data: map[string]any{"name_first": "Alexander", "birthdate": "1977-07-17", "status": "forged"},
+	})
+	require.NoError(t, err)
+
+	evs, _, _, err := svc.FindEvents(ctx, vouch.EventFilter{
+		Environment: vouch.Sandbox, InquiryID: &f.inquiry, Names: []string{vouch.EventInquiryCreated}, Limit: 1,
+	})
+	require.NoError(t, err)
+	require.Len(t, evs, 1)
+	f.event = evs[0].ID
+}
+
+// do sends one request with the given API key secret ("" sends none).
+func (b *bundle) do(t *testing.T, method, path, key, body string, headers map[string]string) (*http.Response, []byte) {
+	t.Helper()
+	var rd io.Reader
+	if body != "" {
+		rd = strings.NewReader(body)
+	}
+	req, err := http.NewRequest(method, b.srv.URL+path, rd)
+	require.NoError(t, err)
+	if key != "" {
+		req.Header.Set("Authorization", "Bearer "+key)
+	}
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	for k, v := range headers {
+		req.Header.Set(k, v)
+	}
+	res, err := b.srv.Client().Do(req)
+	require.NoError(t, err)
+	defer res.Body.Close()
+	out, err := io.ReadAll(res.Body)
+	require.NoError(t, err)
+	return res, out
+}
+
+// eventIDs returns the ids of every event in both environments.
+func (b *bundle) eventIDs(t *testing.T) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	for _, env := range vouch.Environments {
+		f := vouch.EventFilter{Environment: env, Limit: 100}
+		for {
+			list, _, more, err := b.svc.FindEvents(context.Background(), f)
+			require.NoError(t, err)
+			for _, e := range list {
+				out[e.ID] = e.Name
+			}
+			if !more {
+				break
+			}
+			f.After = list[len(list)-1].ID
+		}
+	}
+	return out
+}
+
+// newEvents returns the sorted names of events absent from before.
+func (b *bundle) newEvents(t *testing.T, before map[string]string) []string {
+	t.Helper()
+	var names []string
+	for id, name := range b.eventIDs(t) {
+		if _, ok := before[id]; !ok {
+			names = append(names, name)
+		}
+	}
+	sort.Strings(names)
+	return names
+}
+
+// jsonPath picks a value out of a decoded JSON document by a dotted path
+// whose numeric segments index arrays ("data.relationships.sessions.data.0.id").
+func jsonPath(t *testing.T, doc any, path string) any {
+	t.Helper()
+	v, ok := lookup(doc, path)
+	require.True(t, ok, "nothing at %s", path)
+	return v
+}
+
+// lookup is jsonPath without the assertion.
+func lookup(doc any, path string) (any, bool) {
+	cur := doc
+	for _, seg := range strings.Split(path, ".") {
+		switch x := cur.(type) {
+		case map[string]any:
+			v, ok := x[seg]
+			if !ok {
+				return nil, false
+			}
+			cur = v
+		case []any:
+			i, err := strconv.Atoi(seg)
+			if err != nil || i < 0 || i >= len(x) {
+				return nil, false
+			}
+			cur = x[i]
+		default:
+			return nil, false
+		}
+	}
+	return cur, true
+}
+
+// decodeJSON decodes a response body, failing the test if it is not JSON.
+func decodeJSON(t *testing.T, body []byte) any {
+	t.Helper()
+	var doc any
+	require.NoError(t, json.Unmarshal(body, &doc), string(body))
+	return doc
+}
