@@ -4,7 +4,6 @@ package api_test
 
 import (
 	"encoding/json"
-	"net/http"
 	"strings"
 	"testing"
 
@@ -101,33 +100,4 @@ func normalize(t *testing.T, rep *strings.Replacer, want any) any {
 	var out any
 	require.NoError(t, json.Unmarshal([]byte(rep.Replace(string(b))), &out))
 	return out
-}
-
-// Error bodies used by many scenarios.
-const (
-	errUnauthorized = `{"errors":[{"title":"Unauthorized"}]}`
-)
-
-func TestAuth(t *testing.T) {
-	t.Parallel()
-	run(t, []scenario{
-		{name: "NoKey", method: http.MethodGet, path: "/api/v1/inquiries", key: "none",
-			status: 401, err: errUnauthorized},
-		{name: "BadKey", method: http.MethodGet, path: "/api/v1/inquiries", key: "vouch_sandbox_nope",
-			status: 401, err: errUnauthorized},
-		{name: "RevokedKey", method: http.MethodGet, path: "/api/v1/inquiries", key: "revoked",
-			status: 401, err: errUnauthorized},
-		{name: "NotBearer", method: http.MethodGet, path: "/api/v1/inquiries", key: "none",
-			headers: map[string]string{"Authorization": "Basic dXNlcjpwYXNz"},
-			status:  401, err: errUnauthorized},
-		{name: "SchemeIsCaseInsensitive", method: http.MethodGet, path: "/api/v1/inquiries/{inq}", key: "none",
-			headers: map[string]string{"Authorization": "bearer {sandbox_key}"},
-			status:  200, json: map[string]any{"data.id": "{inq}"}},
-		{name: "UnauthorizedBeforeNotFound", method: http.MethodGet, path: "/api/v1/inquiries/inq_missing", key: "none",
-			status: 401, err: errUnauthorized},
-		{name: "ProductionKeySeesProduction", method: http.MethodGet, path: "/api/v1/inquiries/{prod_inq}", key: "production",
-			status: 200, json: map[string]any{"data.id": "{prod_inq}"}},
-		{name: "EnvironmentsAreApart", method: http.MethodGet, path: "/api/v1/inquiries/{prod_inq}",
-			status: 404, err: `{"errors":[{"title":"Not Found","details":"Inquiry {prod_inq} not found."}]}`},
-	})
 }
