@@ -6,10 +6,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -26,8 +28,8 @@ import (
 	"github.com/vouch-id/vouch/web"
 )
 
-// bundle is one test's server: the real API on the real service, on a
-// fresh SQLite database with River's real (insert-only) job queue.
+// bundle is one test's server: the real API on the real service, on its
+// own SQLite database with River's real (insert-only) job queue.
 type bundle struct {
 	srv     *httptest.Server
 	svc     *vouch.Service
@@ -74,83 +76,166 @@ func testConfig() vouch.TemplateConfig {
 	}
 }
 
-// setup starts a server with cfg and creates the fixtures.
-func setup(t *testing.T, cfg api.Config) *bundle {
-	t.Helper()
-	ctx := context.Background()
-	dir := t.TempDir()
+// seed is a migrated database with the keys and fixtures, built once by
+// TestMain through the real service; every test starts from a copy, which
+// is much cheaper than migrating River's tables and creating the fixtures
+// again (mostly under -race).
+var seed struct {
+	dir                    string
+	sandbox, prod, revoked string
+	fx                     fixture
+}
+
+// masterKey is the keyring of every test service, so the copies open the
+// seed's sealed data.
+var masterKey = bytes.Repeat([]byte{7}, vouch.KeySize)
+
+func TestMain(m *testing.M) {
+	code, err := runWithSeed(m)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "api tests: build seed database:", err)
+		code = 1
+	}
+	os.Exit(code)
+}
+
+// runWithSeed builds the seed, runs the tests and removes the seed.
+func runWithSeed(m *testing.M) (int, error) {
+	dir, err := os.MkdirTemp("", "vouch-api-seed-")
+	if err != nil {
+		return 0, err
+	}
+	defer os.RemoveAll(dir)
+	seed.dir = dir
+	if err := buildSeed(context.Background(), dir); err != nil {
+		return 0, err
+	}
+	return m.Run(), nil
+}
+
+// open returns a service on the database and blobs in dir.
+func open(ctx context.Context, dir string) (*vouch.Service, func(), error) {
 	st, err := sqlite.Open(ctx, filepath.Join(dir, "vouch.db"))
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = st.Close() })
-	require.NoError(t, jobs.Migrate(ctx, st.WriterDB(), jobs.DialectSQLite))
-	queue, err := jobs.New(st.WriterDB(), jobs.DialectSQLite, jobs.Config{})
-	require.NoError(t, err)
-	st.SetInsertJob(queue.InsertTx)
+	if err != nil {
+		return nil, nil, err
+	}
 	blobs, err := blob.NewFS(filepath.Join(dir, "blobs"))
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = blobs.Close() })
-	keys, err := vouch.NewKeyring(bytes.Repeat([]byte{7}, vouch.KeySize))
-	require.NoError(t, err)
+	if err != nil {
+		_ = st.Close()
+		return nil, nil, err
+	}
+	closeAll := func() { _ = blobs.Close(); _ = st.Close() }
+	err = jobs.Migrate(ctx, st.WriterDB(), jobs.DialectSQLite)
+	var queue *jobs.Queue
+	if err == nil {
+		queue, err = jobs.New(st.WriterDB(), jobs.DialectSQLite, jobs.Config{})
+	}
+	if err != nil {
+		closeAll()
+		return nil, nil, err
+	}
+	st.SetInsertJob(queue.InsertTx)
+	keys, err := vouch.NewKeyring(masterKey)
+	if err != nil {
+		closeAll()
+		return nil, nil, err
+	}
 	svc := vouch.NewService(st, keys, blobs)
 	svc.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	return svc, closeAll, nil
+}
+
+// buildSeed creates the API keys and fixtures in dir.
+func buildSeed(ctx context.Context, dir string) error {
+	svc, closeAll, err := open(ctx, dir)
+	if err != nil {
+		return err
+	}
+	defer closeAll()
+	if _, seed.sandbox, err = svc.CreateAPIKey(ctx, vouch.Sandbox, "sandbox"); err != nil {
+		return err
+	}
+	if _, seed.prod, err = svc.CreateAPIKey(ctx, vouch.Production, "production"); err != nil {
+		return err
+	}
+	k, secret, err := svc.CreateAPIKey(ctx, vouch.Sandbox, "revoked")
+	if err != nil {
+		return err
+	}
+	if _, err := svc.RevokeAPIKey(ctx, k.ID); err != nil {
+		return err
+	}
+	seed.revoked = secret
+	return createFixtures(ctx, svc, &seed.fx)
+}
+
+// setup starts a server with cfg on a copy of the seed database.
+func setup(t *testing.T, cfg api.Config) *bundle {
+	t.Helper()
+	dir := t.TempDir()
+	require.NoError(t, os.CopyFS(dir, os.DirFS(seed.dir)))
+	svc, closeAll, err := open(context.Background(), dir)
+	require.NoError(t, err)
+	t.Cleanup(closeAll)
 
 	mux := http.NewServeMux()
 	mux.Handle("/api/v1/", api.NewHandler(svc, cfg))
 	srv := httptest.NewServer(web.Middleware(svc.Logger, nil)(mux))
 	t.Cleanup(srv.Close)
-
-	b := &bundle{srv: srv, svc: svc, fx: &fixture{}}
-	_, b.sandbox, err = svc.CreateAPIKey(ctx, vouch.Sandbox, "sandbox")
-	require.NoError(t, err)
-	_, b.prod, err = svc.CreateAPIKey(ctx, vouch.Production, "production")
-	require.NoError(t, err)
-	k, secret, err := svc.CreateAPIKey(ctx, vouch.Sandbox, "revoked")
-	require.NoError(t, err)
-	_, err = svc.RevokeAPIKey(ctx, k.ID)
-	require.NoError(t, err)
-	b.revoked = secret
-	b.createFixtures(t)
-	return b
+	fx := seed.fx
+	return &bundle{srv: srv, svc: svc, sandbox: seed.sandbox, prod: seed.prod, revoked: seed.revoked, fx: &fx}
 }
 
 // createFixtures builds, through the service, what scenarios refer to.
-func (b *bundle) createFixtures(t *testing.T) {
-	t.Helper()
-	ctx, svc, f := context.Background(), b.svc, b.fx
+func createFixtures(ctx context.Context, svc *vouch.Service, f *fixture) error {
 	tmpl, ver, err := svc.CreateTemplate(ctx, vouch.Sandbox, "KYC", false, testConfig())
-	require.NoError(t, err)
+	if err != nil {
+		return err
+	}
 	f.template, f.version = tmpl.ID, ver.ID
 	legacy, _, err := svc.CreateTemplate(ctx, vouch.Sandbox, "Legacy KYC", true, testConfig())
-	require.NoError(t, err)
+	if err != nil {
+		return err
+	}
 	f.legacy = legacy.ID
 	prodTmpl, _, err := svc.CreateTemplate(ctx, vouch.Production, "KYC", false, testConfig())
-	require.NoError(t, err)
+	if err != nil {
+		return err
+	}
 	f.prodTemplate = prodTmpl.ID
 
 	d, _, err := svc.CreateInquiry(ctx, vouch.Sandbox, vouch.CreateInquiryInput{
 		TemplateID: f.template, ReferenceID: "user-1", Note: "first", Tags: []string{"vip"},
 		Fields: map[string]any{"name_first": "Jane"},
 	})
-	require.NoError(t, err)
+	if err != nil {
+		return err
+	}
 	f.inquiry, f.account = d.Inquiry.ID, d.Inquiry.AccountID
 	prod, _, err := svc.CreateInquiry(ctx, vouch.Production, vouch.CreateInquiryInput{TemplateID: f.prodTemplate})
-	require.NoError(t, err)
+	if err != nil {
+		return err
+	}
 	f.prodInquiry = prod.Inquiry.ID
 
 	// A second inquiry has a session and a passed government id.
-	v, token, err := svc.CreateInquiry(ctx, vouch.Sandbox, vouch.CreateInquiryInput{
+	v, _, err := svc.CreateInquiry(ctx, vouch.Sandbox, vouch.CreateInquiryInput{
 		TemplateID: f.template, AutoCreateSession: true,
 	})
-	require.NoError(t, err)
-	require.NotEmpty(t, token)
+	if err != nil {
+		return err
+	}
 	f.verified, f.session = v.Inquiry.ID, v.Sessions[0].ID
 	gov, err := svc.CreateVerification(ctx, vouch.Sandbox, f.verified, vouch.VerificationGovernmentID)
-	require.NoError(t, err)
+	if err != nil {
+		return err
+	}
 	f.verification = gov.ID
-	_, err = svc.SubmitVerification(ctx, vouch.Sandbox, gov.ID, map[string][]byte{"front": []byte("jpeg")},
-		map[string]any{"idClass": "dl", "capture_method": "upload"})
-	require.NoError(t, err)
-	_, err = svc.ApplyVerificationDecision(ctx, vouch.Sandbox, gov.ID, &vouch.VerificationDecision{
+	if _, err := svc.SubmitVerification(ctx, vouch.Sandbox, gov.ID, map[string][]byte{"front": []byte("jpeg")},
+		map[string]any{"idClass": "dl", "capture_method": "upload"}); err != nil {
+		return err
+	}
+	if _, err := svc.ApplyVerificationDecision(ctx, vouch.Sandbox, gov.ID, &vouch.VerificationDecision{
 		Status: vouch.VerificationPassed,
 		Checks: []vouch.Check{
 			{Name: "id_expired_detection", Status: vouch.CheckPassed, Requirement: vouch.RequirementRequired},
@@ -158,15 +243,21 @@ func (b *bundle) createFixtures(t *testing.T) {
 				Requirement: vouch.RequirementNotRequired, Metadata: map[string]any{"side": "back"}},
 		},
 		Data: map[string]any{"name_first": "Alexander", "birthdate": "1977-07-17", "status": "forged"},
-	})
-	require.NoError(t, err)
+	}); err != nil {
+		return err
+	}
 
 	evs, _, _, err := svc.FindEvents(ctx, vouch.EventFilter{
 		Environment: vouch.Sandbox, InquiryID: &f.inquiry, Names: []string{vouch.EventInquiryCreated}, Limit: 1,
 	})
-	require.NoError(t, err)
-	require.Len(t, evs, 1)
+	if err != nil {
+		return err
+	}
+	if len(evs) != 1 {
+		return fmt.Errorf("want one inquiry.created event, got %d", len(evs))
+	}
 	f.event = evs[0].ID
+	return nil
 }
 
 // do sends one request with the given API key secret ("" sends none).
