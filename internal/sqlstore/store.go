@@ -74,6 +74,9 @@ type Store struct {
 	reader    *sql.DB
 	d         Dialect
 	insertJob atomic.Pointer[InsertJobFunc]
+	// One statement cache per pool: a *sql.Stmt belongs to one *sql.DB.
+	writerStmts *stmtCache
+	readerStmts *stmtCache
 }
 
 // New returns a Store. On SQLite, writer must have exactly one connection
@@ -90,6 +93,11 @@ func New(writer, reader *sql.DB, d Dialect, opts Options) *Store {
 		d.IsForeignKeyViolation = func(error) bool { return false }
 	}
 	s := &Store{writer: writer, reader: reader, d: d}
+	s.writerStmts = newStmtCache(writer, d.Rebind)
+	s.readerStmts = s.writerStmts
+	if reader != writer {
+		s.readerStmts = newStmtCache(reader, d.Rebind)
+	}
 	s.SetInsertJob(opts.InsertJob)
 	return s
 }
@@ -112,21 +120,26 @@ func (s *Store) Dialect() Dialect { return s.d }
 // Nothing is retried. Do not call Update from inside fn: on SQLite the one
 // writer connection is already taken and the call would wait forever.
 func (s *Store) Update(ctx context.Context, fn func(vouch.Tx) error) error {
-	return s.run(ctx, s.writer, nil, fn)
+	return s.run(ctx, s.writer, s.writerStmts, nil, fn)
 }
 
 // View runs fn in a read-only transaction on the reader pool. Writes fail.
 func (s *Store) View(ctx context.Context, fn func(vouch.Tx) error) error {
-	return s.run(ctx, s.reader, &sql.TxOptions{ReadOnly: true}, fn)
+	return s.run(ctx, s.reader, s.readerStmts, &sql.TxOptions{ReadOnly: true}, fn)
 }
 
 // run is the body of Update and View.
-func (s *Store) run(ctx context.Context, db *sql.DB, opts *sql.TxOptions, fn func(vouch.Tx) error) (err error) {
+func (s *Store) run(ctx context.Context, db *sql.DB, stmts *stmtCache, opts *sql.TxOptions, fn func(vouch.Tx) error) (err error) {
 	sqlTx, err := db.BeginTx(ctx, opts)
 	if err != nil {
 		return fmt.Errorf("%s: begin: %w", s.d.Name, err)
 	}
 	done := false
+	defer func() {
+		// Runs after the commit or the rollback below (defers run last in,
+		// first out), once the connection is back in the pool.
+		stmts.preparePending(context.WithoutCancel(ctx))
+	}()
 	defer func() {
 		if !done {
 			if rerr := sqlTx.Rollback(); rerr != nil && !errors.Is(rerr, sql.ErrTxDone) && err != nil {
@@ -134,7 +147,7 @@ func (s *Store) run(ctx context.Context, db *sql.DB, opts *sql.TxOptions, fn fun
 			}
 		}
 	}()
-	if err := fn(&Tx{tx: sqlTx, s: s}); err != nil {
+	if err := fn(&Tx{tx: sqlTx, s: s, stmts: stmts}); err != nil {
 		return err
 	}
 	done = true
@@ -144,9 +157,13 @@ func (s *Store) run(ctx context.Context, db *sql.DB, opts *sql.TxOptions, fn fun
 	return nil
 }
 
-// Close closes both pools.
+// Close closes the cached statements and both pools.
 func (s *Store) Close() error {
-	err := s.writer.Close()
+	err := s.writerStmts.close()
+	if s.readerStmts != s.writerStmts {
+		err = errors.Join(err, s.readerStmts.close())
+	}
+	err = errors.Join(err, s.writer.Close())
 	if s.reader != s.writer {
 		err = errors.Join(err, s.reader.Close())
 	}

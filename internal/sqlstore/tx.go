@@ -16,8 +16,9 @@ import (
 // Tx implements vouch.Tx on one *sql.Tx. It is valid only inside the
 // function given to Update or View.
 type Tx struct {
-	tx *sql.Tx
-	s  *Store
+	tx    *sql.Tx
+	s     *Store
+	stmts *stmtCache
 }
 
 var _ vouch.Tx = (*Tx)(nil)
@@ -47,6 +48,9 @@ func (t *Tx) exec(ctx context.Context, query string, args ...any) (sql.Result, e
 	if err := checkText(args); err != nil {
 		return nil, err
 	}
+	if st := t.stmts.stmt(ctx, t.tx, query); st != nil {
+		return st.ExecContext(ctx, args...)
+	}
 	return t.tx.ExecContext(ctx, t.s.d.Rebind(query), args...)
 }
 
@@ -55,6 +59,9 @@ func (t *Tx) query(ctx context.Context, query string, args ...any) (*sql.Rows, e
 	if err := checkText(args); err != nil {
 		return nil, err
 	}
+	if st := t.stmts.stmt(ctx, t.tx, query); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
 	return t.tx.QueryContext(ctx, t.s.d.Rebind(query), args...)
 }
 
@@ -62,6 +69,9 @@ func (t *Tx) query(ctx context.Context, query string, args ...any) (*sql.Rows, e
 func (t *Tx) queryRow(ctx context.Context, query string, args ...any) scanner {
 	if err := checkText(args); err != nil {
 		return errRow{err}
+	}
+	if st := t.stmts.stmt(ctx, t.tx, query); st != nil {
+		return st.QueryRowContext(ctx, args...)
 	}
 	return t.tx.QueryRowContext(ctx, t.s.d.Rebind(query), args...)
 }
