@@ -38,6 +38,36 @@ type Service struct {
 
 	authMu    sync.Mutex
 	authCache map[string]authEntry
+
+	// versions caches template versions, which never change once
+	// published, by environment and id. Shared values: read only.
+	versionsMu sync.RWMutex
+	versions   map[string]*TemplateVersion
+}
+
+// maxCachedVersions bounds the version cache; it is cleared when full.
+const maxCachedVersions = 10_000
+
+// templateVersion reads a template version through the cache.
+func (s *Service) templateVersion(ctx Context, tx Tx, env Environment, id string) (*TemplateVersion, error) {
+	key := string(env) + "/" + id
+	s.versionsMu.RLock()
+	v, ok := s.versions[key]
+	s.versionsMu.RUnlock()
+	if ok {
+		return v, nil
+	}
+	v, err := tx.TemplateVersionGetByID(ctx, env, id)
+	if err != nil {
+		return nil, err
+	}
+	s.versionsMu.Lock()
+	if len(s.versions) >= maxCachedVersions {
+		clear(s.versions)
+	}
+	s.versions[key] = v
+	s.versionsMu.Unlock()
+	return v, nil
 }
 
 // NewService returns a service with the default clock and logger.
@@ -53,6 +83,7 @@ func NewService(store Store, keys *Keyring, blobs BlobStore) *Service {
 		tokenKey:   keys.DeriveKey("session-token"),
 		derivedKey: keys.DeriveKey("unowned-sealed-values"),
 		authCache:  map[string]authEntry{},
+		versions:   map[string]*TemplateVersion{},
 	}
 }
 

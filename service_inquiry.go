@@ -25,11 +25,12 @@ func (s *Service) CreateInquiry(ctx Context, env Environment, in CreateInquiryIn
 	if err := validateCreate(in); err != nil {
 		return nil, "", err
 	}
-	var id, token string
+	var d *InquiryDetails
+	var token string
 	create := func() error {
 		return s.update(ctx, func(tx Tx, w *work) error {
 			var err error
-			id, token, err = s.createInquiryTx(ctx, tx, env, in)
+			d, token, err = s.createInquiryTx(ctx, tx, env, in)
 			return err
 		})
 	}
@@ -42,8 +43,7 @@ func (s *Service) CreateInquiry(ctx Context, env Environment, in CreateInquiryIn
 	if err != nil {
 		return nil, "", err
 	}
-	d, err := s.FindInquiryByID(ctx, env, id)
-	return d, token, err
+	return d, token, nil
 }
 
 func validateCreate(in CreateInquiryInput) error {
@@ -93,7 +93,7 @@ func (s *Service) resolveTemplate(ctx Context, tx Tx, env Environment, in Create
 		if !HasIDPrefix(in.TemplateVersionID, PrefixTemplateVersion) {
 			return nil, nil, unknown("inquiry-template-version-id", in.TemplateVersionID)
 		}
-		if v, err = tx.TemplateVersionGetByID(ctx, env, in.TemplateVersionID); err == nil {
+		if v, err = s.templateVersion(ctx, tx, env, in.TemplateVersionID); err == nil {
 			t, err = tx.TemplateGetByID(ctx, env, v.TemplateID)
 		}
 		if ErrorCode(err) == ENOTFOUND {
@@ -111,7 +111,7 @@ func (s *Service) resolveTemplate(ctx Context, tx Tx, env Environment, in Create
 			if t.LatestVersionID == "" {
 				return nil, nil, unknown(field, id)
 			}
-			v, err = tx.TemplateVersionGetByID(ctx, env, t.LatestVersionID)
+			v, err = s.templateVersion(ctx, tx, env, t.LatestVersionID)
 		}
 		if ErrorCode(err) == ENOTFOUND {
 			return nil, nil, unknown(field, id)
@@ -137,10 +137,13 @@ func expiryInterval(override *int64, template int64) time.Duration {
 	return DefaultExpiry
 }
 
-func (s *Service) createInquiryTx(ctx Context, tx Tx, env Environment, in CreateInquiryInput) (string, string, error) {
+// createInquiryTx creates the inquiry in tx and returns it with its
+// details, built from what the transaction already holds rather than read
+// again (a new inquiry has no verifications and at most one session).
+func (s *Service) createInquiryTx(ctx Context, tx Tx, env Environment, in CreateInquiryInput) (*InquiryDetails, string, error) {
 	t, v, err := s.resolveTemplate(ctx, tx, env, in)
 	if err != nil {
-		return "", "", err
+		return nil, "", err
 	}
 	now := s.now()
 	inq := &Inquiry{
@@ -166,69 +169,74 @@ func (s *Service) createInquiryTx(ctx Context, tx Tx, env Environment, in Create
 	}
 	inq.ExpiresAt = timePtr(now.Add(inq.ExpireAfterCreate))
 	if inq.Fields, err = CoerceFields(v.Config.Fields, in.Fields); err != nil {
-		return "", "", err
+		return nil, "", err
 	}
-	if err := s.attachAccount(ctx, tx, inq, in); err != nil {
-		return "", "", err
+	account, err := s.attachAccount(ctx, tx, inq, in)
+	if err != nil {
+		return nil, "", err
 	}
 	dk := NewDataKey()
 	if inq.WrappedKey, err = s.Keys.WrapKey(dk, "inquiry:"+inq.ID); err != nil {
-		return "", "", err
+		return nil, "", err
 	}
 	if err := s.sealFields(inq, dk); err != nil {
-		return "", "", err
+		return nil, "", err
 	}
 	if err := s.emit(ctx, tx, inq, dk, EventInquiryCreated, EventSnapshot{Inquiry: copyInquiry(inq)}); err != nil {
-		return "", "", err
+		return nil, "", err
 	}
 	if err := tx.InquiryInsert(ctx, inq); err != nil {
-		return "", "", fmt.Errorf("insert inquiry: %w", err)
+		return nil, "", fmt.Errorf("insert inquiry: %w", err)
 	}
 	if err := s.scheduleExpiry(ctx, tx, inq); err != nil {
-		return "", "", err
+		return nil, "", err
 	}
+	d := &InquiryDetails{Inquiry: inq, Template: t, Version: v, Account: account}
 	var token string
 	if in.AutoCreateSession {
-		if _, token, err = s.issueSession(ctx, tx, inq); err != nil {
-			return "", "", err
+		sess, tok, err := s.issueSession(ctx, tx, inq)
+		if err != nil {
+			return nil, "", err
 		}
+		d.Sessions, token = []*Session{sess}, tok
 	}
-	return inq.ID, token, nil
+	return d, token, nil
 }
 
 // attachAccount links the inquiry to an existing account, or to the
 // account of its reference id, creating that account when allowed.
-func (s *Service) attachAccount(ctx Context, tx Tx, inq *Inquiry, in CreateInquiryInput) error {
+func (s *Service) attachAccount(ctx Context, tx Tx, inq *Inquiry, in CreateInquiryInput) (*Account, error) {
 	switch {
 	case in.AccountID != "":
 		a, err := tx.AccountGetByID(ctx, inq.Environment, in.AccountID)
 		if ErrorCode(err) == ENOTFOUND {
-			return FieldError("account-id", "Account %s does not exist.", in.AccountID)
+			return nil, FieldError("account-id", "Account %s does not exist.", in.AccountID)
 		} else if err != nil {
-			return err
+			return nil, err
 		}
 		inq.AccountID, inq.ReferenceID = a.ID, a.ReferenceID
+		return a, nil
 	case in.ReferenceID != "":
 		inq.ReferenceID = in.ReferenceID
 		a, err := tx.AccountGetByReferenceID(ctx, inq.Environment, in.ReferenceID)
 		if err == nil {
 			inq.AccountID = a.ID
-			return nil
+			return a, nil
 		} else if ErrorCode(err) != ENOTFOUND {
-			return err
+			return nil, err
 		}
 		if in.AutoCreateAccount != nil && !*in.AutoCreateAccount {
-			return nil
+			return nil, nil
 		}
 		a = &Account{ID: NewID(PrefixAccount), Environment: inq.Environment, ReferenceID: in.ReferenceID,
 			CreatedAt: inq.CreatedAt, UpdatedAt: inq.CreatedAt}
 		if err := tx.AccountInsert(ctx, a); err != nil {
-			return fmt.Errorf("insert account: %w", err)
+			return nil, fmt.Errorf("insert account: %w", err)
 		}
 		inq.AccountID = a.ID
-		return s.emit(ctx, tx, nil, nil, EventAccountCreated, EventSnapshot{Account: a})
+		return a, s.emit(ctx, tx, nil, nil, EventAccountCreated, EventSnapshot{Account: a})
 	}
-	return nil
+	return nil, nil
 }
 
 // scheduleExpiry enqueues the job that expires the inquiry at ExpiresAt.
@@ -291,7 +299,7 @@ func (s *Service) details(ctx Context, tx Tx, inq *Inquiry) (*InquiryDetails, er
 	if d.Template, err = tx.TemplateGetByID(ctx, inq.Environment, inq.TemplateID); err != nil {
 		return nil, fmt.Errorf("template of %s: %w", inq.ID, err)
 	}
-	if d.Version, err = tx.TemplateVersionGetByID(ctx, inq.Environment, inq.TemplateVersionID); err != nil {
+	if d.Version, err = s.templateVersion(ctx, tx, inq.Environment, inq.TemplateVersionID); err != nil {
 		return nil, fmt.Errorf("template version of %s: %w", inq.ID, err)
 	}
 	if inq.AccountID != "" {
@@ -343,7 +351,7 @@ func (s *Service) UpdateInquiry(ctx Context, env Environment, id string, upd Inq
 			inq.Tags = append([]string{}, (*upd.Tags)...)
 		}
 		if len(upd.Fields) > 0 {
-			v, err := tx.TemplateVersionGetByID(ctx, env, inq.TemplateVersionID)
+			v, err := s.templateVersion(ctx, tx, env, inq.TemplateVersionID)
 			if err != nil {
 				return err
 			}

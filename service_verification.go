@@ -48,7 +48,7 @@ func (s *Service) CreateVerification(ctx Context, env Environment, inquiryID str
 		if !inq.Status.Open() || inq.Redacted() {
 			return Errorf(ECONFLICT, "Inquiry %s is %s.", inquiryID, inq.Status)
 		}
-		ver, err := tx.TemplateVersionGetByID(ctx, env, inq.TemplateVersionID)
+		ver, err := s.templateVersion(ctx, tx, env, inq.TemplateVersionID)
 		if err != nil {
 			return err
 		}
@@ -252,7 +252,7 @@ func (s *Service) ApplyVerificationDecision(ctx Context, env Environment, id str
 			return err
 		}
 		if d.Status == VerificationFailed && inq.Status.Open() {
-			ver, err := tx.TemplateVersionGetByID(ctx, env, inq.TemplateVersionID)
+			ver, err := s.templateVersion(ctx, tx, env, inq.TemplateVersionID)
 			if err != nil {
 				return err
 			}
