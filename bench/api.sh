@@ -15,6 +15,6 @@ echo "go: $(go version)"
 # A fresh schema keeps the benchmark's rows out of everything else.
 schema="bench_$(date +%s)"
 psql "$PG" -qc "CREATE SCHEMA $schema" >/dev/null
-trap 'psql "$PG" -qc "DROP SCHEMA $schema CASCADE" >/dev/null' EXIT
+trap 'psql "$PG" -qc "SET client_min_messages=warning; DROP SCHEMA $schema CASCADE" >/dev/null' EXIT
 sep='?'; case "$PG" in *\?*) sep='&';; esac
 ./bin/apibench -vouch ./bin/vouch -database "${PG}${sep}search_path=${schema}" -duration "${DURATION:-10s}"
