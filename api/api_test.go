@@ -269,3 +269,16 @@ func TestIdempotency(t *testing.T) {
 		require.Equal(t, []string{"inquiry.created"}, b.newEvents(t, before))
 	})
 }
+
+func TestInternalErrors(t *testing.T) {
+	t.Parallel()
+	run(t, []scenario{
+		{name: "StoreDown", method: http.MethodGet, path: "/api/v1/inquiries/{inq}",
+			prepare: func(t *testing.T, b *bundle) {
+				t.Helper()
+				require.NoError(t, b.svc.Store.Close())
+			},
+			noStore: true,
+			status:  500, err: `{"errors":[{"title":"Internal Server Error","details":"Internal error."}]}`},
+	})
+}

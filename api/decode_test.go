@@ -98,3 +98,23 @@ func TestDecodeBody(t *testing.T) {
 		require.Equal(t, map[string]string{"/data/attributes/configuration/steps/1/typo": `Unknown key "typo".`}, vouch.ErrorDetails(err))
 	})
 }
+
+// FuzzDecodeBody checks that no body makes the decoder panic, and that
+// every refusal is a clean EINVALID.
+func FuzzDecodeBody(f *testing.F) {
+	for _, seed := range []string{
+		``, `null`, `{}`, `[]`, `"x"`, `{"data":`, `{"data":{"attributes":{"note":5}}}`,
+		`{"data":{"attributes":{"fields":{"a":{"b":[1,{"c":null}]}}}},"meta":{"auto-create-account":true}}`,
+		`{"data":{"attributes":{"tags":[1]}}}`, `{"meta":{"expiration-after-create-interval-seconds":1e400}}`,
+		`{"data":{"attributes":{"inquiryTemplateId":"x","inquiry_template_id":"y"}}}`,
+	} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		for _, v := range []any{&createInquiryRequest{}, &createTemplateRequest{}, &actionRequest{}} {
+			if err := decodeBody(body, v, true); err != nil {
+				require.Equal(t, vouch.EINVALID, vouch.ErrorCode(err), "%v", err)
+			}
+		}
+	})
+}
