@@ -16,6 +16,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -209,4 +210,25 @@ func getJSON(t *testing.T, url, key string, into any) int {
 	defer resp.Body.Close()
 	require.NoError(t, json.NewDecoder(resp.Body).Decode(into))
 	return resp.StatusCode
+}
+
+// TestGracefulShutdown sends SIGTERM to a running binary: it finishes and
+// exits with status 0.
+func TestGracefulShutdown(t *testing.T) {
+	t.Parallel()
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin, err := buildBinary()
+	require.NoError(t, err)
+	p := startProcess(t, bin, t.TempDir())
+	require.NoError(t, p.cmd.Process.Signal(syscall.SIGTERM))
+	done := make(chan error, 1)
+	go func() { done <- p.cmd.Wait() }()
+	select {
+	case err := <-done:
+		require.NoError(t, err, "vouch exits cleanly on SIGTERM")
+	case <-time.After(20 * time.Second):
+		t.Fatal("vouch did not stop within 20s of SIGTERM")
+	}
 }

@@ -237,3 +237,10 @@ func TestConcurrentDecisions(t *testing.T) {
 		require.Len(t, body["data"], 1)
 	})
 }
+
+// jsonEncode writes v as JSON without HTML escaping.
+func jsonEncode(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}
