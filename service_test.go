@@ -157,7 +157,10 @@ func TestResumeAndSessions(t *testing.T) {
 
 	other := vouchtest.Inquiry(t, e, vouch.Sandbox, vouch.CreateInquiryInput{})
 	for name, check := range map[string]func() error{
-		"OtherInquiry":     func() error { _, err := e.Service.AuthenticateSession(ctx, vouch.Sandbox, other.Inquiry.ID, token); return err },
+		"OtherInquiry": func() error {
+			_, err := e.Service.AuthenticateSession(ctx, vouch.Sandbox, other.Inquiry.ID, token)
+			return err
+		},
 		"OtherEnvironment": func() error { _, err := e.Service.AuthenticateSession(ctx, vouch.Production, id, token); return err },
 		"Garbage":          func() error { _, err := e.Service.AuthenticateSession(ctx, vouch.Sandbox, id, "x.y.z"); return err },
 	} {

@@ -28,7 +28,7 @@ type File struct {
 	// Legacy makes a tmpl_ template with the legacy flow semantics.
 	Legacy bool `json:"legacy,omitempty"`
 	// Environments lists where to apply the file (default: both).
-	Environments  []vouch.Environment   `json:"environments,omitempty"`
+	Environments  []vouch.Environment  `json:"environments,omitempty"`
 	Configuration vouch.TemplateConfig `json:"configuration"`
 }
 
