@@ -18,11 +18,7 @@ func (h *handler) getAccount(r *http.Request, c *call) (*reply, error) {
 
 // listAccounts is GET /accounts, newest first, filtered by reference id.
 func (h *handler) listAccounts(r *http.Request, c *call) (*reply, error) {
-	q, err := newQuery(r, "reference-id")
-	if err != nil {
-		return nil, err
-	}
-	p, err := q.page()
+	q, p, err := parseList(r, "reference-id")
 	if err != nil {
 		return nil, err
 	}
@@ -33,12 +29,9 @@ func (h *handler) listAccounts(r *http.Request, c *call) (*reply, error) {
 	if err != nil {
 		return nil, err
 	}
-	doc := ListDocument{Data: make([]*Resource, 0, len(list))}
-	ids := make([]string, 0, len(list))
-	for _, a := range list {
-		doc.Data = append(doc.Data, RenderAccount(a))
-		ids = append(ids, a.ID)
+	data := make([]*Resource, len(list))
+	for i, a := range list {
+		data[i] = RenderAccount(a)
 	}
-	doc.Links = q.links(r, p, ids, more)
-	return &reply{status: http.StatusOK, doc: doc}, nil
+	return q.listReply(r, p, data, more), nil
 }

@@ -22,11 +22,7 @@ func (h *handler) getEvent(r *http.Request, c *call) (*reply, error) {
 // listEvents is GET /events, newest first, filtered by names, object or
 // inquiry. An unknown event name is a 400: it would never match.
 func (h *handler) listEvents(r *http.Request, c *call) (*reply, error) {
-	q, err := newQuery(r, "name", "object-id", "inquiry-id")
-	if err != nil {
-		return nil, err
-	}
-	p, err := q.page()
+	q, p, err := parseList(r, "name", "object-id", "inquiry-id")
 	if err != nil {
 		return nil, err
 	}
@@ -43,12 +39,9 @@ func (h *handler) listEvents(r *http.Request, c *call) (*reply, error) {
 	if err != nil {
 		return nil, err
 	}
-	doc := ListDocument{Data: make([]*Resource, 0, len(list))}
-	ids := make([]string, 0, len(list))
+	data := make([]*Resource, len(list))
 	for i, e := range list {
-		doc.Data = append(doc.Data, RenderEvent(e, snaps[i]))
-		ids = append(ids, e.ID)
+		data[i] = RenderEvent(e, snaps[i])
 	}
-	doc.Links = q.links(r, p, ids, more)
-	return &reply{status: http.StatusOK, doc: doc}, nil
+	return q.listReply(r, p, data, more), nil
 }

@@ -98,12 +98,8 @@ func (h *handler) getInquiry(r *http.Request, c *call) (*reply, error) {
 }
 
 func (h *handler) listInquiries(r *http.Request, c *call) (*reply, error) {
-	q, err := newQuery(r, "reference-id", "account-id", "inquiry-template-id", "template-id",
+	q, p, err := parseList(r, "reference-id", "account-id", "inquiry-template-id", "template-id",
 		"status", "created-at-start", "created-at-end")
-	if err != nil {
-		return nil, err
-	}
-	p, err := q.page()
 	if err != nil {
 		return nil, err
 	}
@@ -135,14 +131,11 @@ func (h *handler) listInquiries(r *http.Request, c *call) (*reply, error) {
 	if err != nil {
 		return nil, err
 	}
-	doc := ListDocument{Data: make([]*Resource, 0, len(list))}
-	ids := make([]string, 0, len(list))
-	for _, d := range list {
-		doc.Data = append(doc.Data, RenderInquiry(d))
-		ids = append(ids, d.Inquiry.ID)
+	data := make([]*Resource, len(list))
+	for i, d := range list {
+		data[i] = RenderInquiry(d)
 	}
-	doc.Links = q.links(r, p, ids, more)
-	return &reply{status: http.StatusOK, doc: doc}, nil
+	return q.listReply(r, p, data, more), nil
 }
 
 // updateInquiryRequest is the body of PATCH /inquiries/{id}.

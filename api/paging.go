@@ -49,6 +49,27 @@ func newQuery(r *http.Request, filters ...string) (query, error) {
 	return query{values: q}, nil
 }
 
+// parseList parses a list request: its query (filter[…] keys checked
+// against filters) and its page.
+func parseList(r *http.Request, filters ...string) (query, page, error) {
+	q, err := newQuery(r, filters...)
+	if err != nil {
+		return query{}, page{}, err
+	}
+	p, err := q.page()
+	return q, p, err
+}
+
+// listReply is the reply of a list route: one page of resources, newest
+// first, with the links to its neighbours.
+func (q query) listReply(r *http.Request, p page, data []*Resource, more bool) *reply {
+	ids := make([]string, len(data))
+	for i, d := range data {
+		ids[i] = d.ID
+	}
+	return &reply{status: http.StatusOK, doc: ListDocument{Data: data, Links: q.links(r, p, ids, more)}}
+}
+
 // paramError is an EINVALID about one query parameter.
 func paramError(param, format string, args ...any) error {
 	msg := fmt.Sprintf(format, args...)

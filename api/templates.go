@@ -121,11 +121,7 @@ func (h *handler) templateReply(r *http.Request, c *call, t *vouch.Template) (*r
 // listTemplates is GET /inquiry-templates, newest first. Only forward
 // paging is offered (page[after]).
 func (h *handler) listTemplates(r *http.Request, c *call) (*reply, error) {
-	q, err := newQuery(r)
-	if err != nil {
-		return nil, err
-	}
-	p, err := q.page()
+	q, p, err := parseList(r)
 	if err != nil {
 		return nil, err
 	}
@@ -136,14 +132,11 @@ func (h *handler) listTemplates(r *http.Request, c *call) (*reply, error) {
 	if err != nil {
 		return nil, err
 	}
-	doc := ListDocument{Data: make([]*Resource, 0, len(list))}
-	ids := make([]string, 0, len(list))
-	for _, t := range list {
-		doc.Data = append(doc.Data, RenderTemplate(t))
-		ids = append(ids, t.ID)
+	data := make([]*Resource, len(list))
+	for i, t := range list {
+		data[i] = RenderTemplate(t)
 	}
-	doc.Links = q.links(r, p, ids, more)
-	return &reply{status: http.StatusOK, doc: doc}, nil
+	return q.listReply(r, p, data, more), nil
 }
 
 func (h *handler) getTemplateVersion(r *http.Request, c *call) (*reply, error) {
