@@ -1,14 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
 
-// Package api serves Vouch's REST API under /api/v1. It is wire-compatible
-// with Persona's inquiry API (spec §4): JSON:API documents with kebab-case
-// attributes, Bearer API keys scoped to one environment, Idempotency-Key,
-// rate-limit headers and Persona's error bodies, so existing integrations
-// can point at Vouch. Inquiry templates can be managed through the same
-// conventions (a Vouch extension).
-//
-// Handlers talk only to *vouch.Service. The resource encoders (RenderInquiry,
-// RenderEvent, …) are exported because webhook payloads reuse them.
 package api
 
 import (

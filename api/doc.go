@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: Apache-2.0
+
+// Package api serves Vouch's REST API under /api/v1. It is wire-compatible
+// with Persona's inquiry API (spec §4): JSON:API documents with kebab-case
+// attributes, Bearer API keys scoped to one environment, Idempotency-Key,
+// rate-limit headers, Request-Id and Persona's error bodies, so existing
+// integrations can point at Vouch. Inquiry templates can be managed through
+// the same conventions, a Vouch extension (Persona edits them in its
+// dashboard only).
+//
+// Handlers talk only to *vouch.Service. The resource encoders (RenderInquiry,
+// RenderEvent, …) are exported because webhook payloads reuse them, and
+// their shapes are pinned by the golden files in testdata.
+//
+// # Choices where Persona's behaviour is not documented
+//
+// The compatibility spec leaves some behaviour open; these are the choices
+// Vouch makes, and they are stable.
+//
+//   - Bodies are strict: a key the endpoint does not know (in data,
+//     attributes or meta) is a 400 whose source.pointer names it, so a
+//     typo never silently drops a value. Attributes Vouch does not support
+//     (theme-set-id, creator-email-address, …) are refused the same way.
+//     Keys are accepted in kebab-case, camelCase or snake_case; field keys
+//     inside "fields" are the client's own and are matched to the
+//     template's fields by vouch.NormalizeFieldKey.
+//   - Unknown filter[…] and page[…] parameters are a 400 (source.parameter),
+//     for the same reason: a misspelt filter must not return everything.
+//     An unknown event name in filter[name] is a 400 too.
+//   - include= accepts the inquiry's relationship names; those Vouch has no
+//     objects for (reports, documents, selfies, transaction, reviewer) add
+//     nothing. Without include, an inquiry includes its verifications,
+//     sessions and template (Persona before 2025-10-27); "include=" includes
+//     nothing. Single-resource documents always carry an "included" list;
+//     list documents carry none.
+//   - Lists are newest first with object-id cursors. page[after] walks to
+//     older objects and page[before] to newer ones; they cannot be
+//     combined. links.next and links.prev are relative URLs that keep the
+//     other parameters, null when there is no such page. Templates page
+//     forwards only.
+//   - Idempotency-Key applies to POST only. The request is identified by
+//     method, path and raw body; the stored response is the exact bytes
+//     first sent (including its key inflection), replayed with
+//     Idempotent-Replayed: true for vouch.IdempotencyTTL. A duplicate that
+//     arrives while the first is running gets a 409 from the same process;
+//     across processes the store's unique key decides. Redacting an inquiry
+//     forgets the stored responses about it.
+//   - The rate limit is a fixed window per API key, counted in each process
+//     (replicas each allow the limit). 401s are not counted.
+//   - A wrong method on a known path is a 405 with an Allow header; an
+//     unknown path under /api/v1 is a 404. Both answer with JSON and need no
+//     API key.
+//   - Event payloads render the object as it was when the event was
+//     written; an inquiry taken from a snapshot has empty verification and
+//     session lists, and the payload's data is null once the inquiry is
+//     redacted.
+package api
