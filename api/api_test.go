@@ -3,6 +3,7 @@
 package api_test
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"strings"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/vouch-id/vouch"
 	"github.com/vouch-id/vouch/api"
 )
 
@@ -119,7 +121,7 @@ func TestRateLimit(t *testing.T) {
 		clock := &testClock{now: time.Unix(1_700_000_000, 0)}
 		b := setup(t, api.Config{RateLimit: 1, Now: clock.Now})
 		b.do(t, http.MethodGet, "/api/v1/accounts", b.sandbox, "", nil)
-		body := b.placeholders().Replace(`{"data":{"attributes":{"inquiry-template-id":"{tmpl}"}}}`)
+		body := b.placeholders().Replace(inquiryBody)
 		key := map[string]string{"Idempotency-Key": "retry-me"}
 		res, _ := b.do(t, http.MethodPost, "/api/v1/inquiries", b.sandbox, body, key)
 		require.Equal(t, http.StatusTooManyRequests, res.StatusCode)
@@ -130,14 +132,24 @@ func TestRateLimit(t *testing.T) {
 	})
 }
 
+// inquiryBody is a minimal create body for the fixture template.
+const inquiryBody = `{"data":{"attributes":{"inquiry-template-id":"{tmpl}"}}}`
+
 // postInquiry creates an inquiry through the API with an Idempotency-Key.
 func postInquiry(t *testing.T, b *bundle, key, secret, body string) (*http.Response, string) {
 	t.Helper()
+	res, out, err := sendInquiry(b, key, secret, body)
+	require.NoError(t, err)
+	return res, out
+}
+
+// sendInquiry is postInquiry without assertions, for other goroutines.
+func sendInquiry(b *bundle, key, secret, body string) (*http.Response, string, error) {
 	if body == "" {
-		body = b.placeholders().Replace(`{"data":{"attributes":{"inquiry-template-id":"{tmpl}"}}}`)
+		body = b.placeholders().Replace(inquiryBody)
 	}
-	res, out := b.do(t, http.MethodPost, "/api/v1/inquiries", secret, body, map[string]string{"Idempotency-Key": key})
-	return res, string(out)
+	res, out, err := b.send(http.MethodPost, "/api/v1/inquiries", secret, body, map[string]string{"Idempotency-Key": key})
+	return res, string(out), err
 }
 
 func TestIdempotency(t *testing.T) {
@@ -241,6 +253,50 @@ func TestIdempotency(t *testing.T) {
 		require.NotEqual(t, id, jsonPath(t, decodeJSON(t, []byte(body)), "data.id"))
 	})
 
+	t.Run("InFlightDuplicateIs409", func(t *testing.T) {
+		t.Parallel()
+		b := setup(t, api.Config{})
+		// Authenticate once, so the key is cached and later requests do
+		// not need the writer.
+		res, _ := b.do(t, http.MethodGet, "/api/v1/accounts", b.sandbox, "", nil)
+		require.Equal(t, http.StatusOK, res.StatusCode)
+		// Hold SQLite's single writer: whichever request takes the key
+		// first blocks creating its inquiry, so the other finds it busy.
+		held, release := make(chan struct{}), make(chan struct{})
+		go func() {
+			_ = b.svc.Store.Update(context.Background(), func(vouch.Tx) error {
+				close(held)
+				<-release
+				return nil
+			})
+		}()
+		<-held
+		type answer struct {
+			status int
+			body   string
+			err    error
+		}
+		answers := make(chan answer, 2)
+		for range 2 {
+			go func() {
+				res, body, err := sendInquiry(b, "busy", b.sandbox, "")
+				if err != nil {
+					answers <- answer{err: err}
+					return
+				}
+				answers <- answer{res.StatusCode, body, nil}
+			}()
+		}
+		first := <-answers
+		require.NoError(t, first.err)
+		require.Equal(t, http.StatusConflict, first.status)
+		require.JSONEq(t, `{"errors":[{"title":"Conflict","details":"A request with this Idempotency-Key is still in progress."}]}`, first.body)
+		close(release)
+		second := <-answers
+		require.NoError(t, second.err)
+		require.Equal(t, http.StatusCreated, second.status, second.body)
+	})
+
 	t.Run("ConcurrentDuplicatesRunOnce", func(t *testing.T) {
 		t.Parallel()
 		b := setup(t, api.Config{})
@@ -250,11 +306,12 @@ func TestIdempotency(t *testing.T) {
 		statuses := make([]string, n)
 		for i := range n {
 			wg.Go(func() {
-				res, body := postInquiry(t, b, "burst", b.sandbox, "")
-				statuses[i] = fmt.Sprintf("%d replayed=%q", res.StatusCode, res.Header.Get("Idempotent-Replayed"))
-				if res.StatusCode == http.StatusConflict {
-					require.JSONEq(t, `{"errors":[{"title":"Conflict","details":"A request with this Idempotency-Key is still in progress."}]}`, body)
+				res, _, err := sendInquiry(b, "burst", b.sandbox, "")
+				if err != nil {
+					statuses[i] = err.Error()
+					return
 				}
+				statuses[i] = fmt.Sprintf("%d replayed=%q", res.StatusCode, res.Header.Get("Idempotent-Replayed"))
 			})
 		}
 		wg.Wait()

@@ -263,12 +263,21 @@ func createFixtures(ctx context.Context, svc *vouch.Service, f *fixture) error {
 // do sends one request with the given API key secret ("" sends none).
 func (b *bundle) do(t *testing.T, method, path, key, body string, headers map[string]string) (*http.Response, []byte) {
 	t.Helper()
+	res, out, err := b.send(method, path, key, body, headers)
+	require.NoError(t, err)
+	return res, out
+}
+
+// send is do without assertions, safe to call from other goroutines.
+func (b *bundle) send(method, path, key, body string, headers map[string]string) (*http.Response, []byte, error) {
 	var rd io.Reader
 	if body != "" {
 		rd = strings.NewReader(body)
 	}
 	req, err := http.NewRequest(method, b.srv.URL+path, rd)
-	require.NoError(t, err)
+	if err != nil {
+		return nil, nil, err
+	}
 	if key != "" {
 		req.Header.Set("Authorization", "Bearer "+key)
 	}
@@ -279,11 +288,12 @@ func (b *bundle) do(t *testing.T, method, path, key, body string, headers map[st
 		req.Header.Set(k, v)
 	}
 	res, err := b.srv.Client().Do(req)
-	require.NoError(t, err)
+	if err != nil {
+		return nil, nil, err
+	}
 	defer res.Body.Close()
 	out, err := io.ReadAll(res.Body)
-	require.NoError(t, err)
-	return res, out
+	return res, out, err
 }
 
 // eventIDs returns the ids of every event in both environments.
