@@ -24,6 +24,10 @@
 //     Keys are accepted in kebab-case, camelCase or snake_case; field keys
 //     inside "fields" are the client's own and are matched to the
 //     template's fields by vouch.NormalizeFieldKey.
+//   - Key-Inflection: camel or snake re-cases every key of a response,
+//     the keys inside "fields" and a template's configuration included;
+//     an unknown value is a 400. Error documents are not re-cased (their
+//     keys are single words).
 //   - Unknown filter[…] and page[…] parameters are a 400 (source.parameter),
 //     for the same reason: a misspelt filter must not return everything.
 //     An unknown event name in filter[name] is a 400 too.
