@@ -15,6 +15,7 @@ import (
 
 	"github.com/vouch-id/vouch"
 	"github.com/vouch-id/vouch/api"
+	"github.com/vouch-id/vouch/vouchtest"
 )
 
 // Error bodies used by many scenarios.
@@ -46,30 +47,12 @@ func TestAuth(t *testing.T) {
 	})
 }
 
-// testClock is a settable clock for the rate limiter.
-type testClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *testClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *testClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
 func TestRateLimit(t *testing.T) {
 	t.Parallel()
 
 	t.Run("FixedWindowPerKey", func(t *testing.T) {
 		t.Parallel()
-		clock := &testClock{now: time.Unix(1_700_000_000, 0)}
+		clock := &vouchtest.Clock{}
 		b := setup(t, api.Config{RateLimit: 2, RateWindow: time.Minute, Now: clock.Now})
 		for _, remaining := range []string{"1", "0"} {
 			res, _ := b.do(t, http.MethodGet, "/api/v1/accounts", b.sandbox, "", nil)
@@ -118,7 +101,7 @@ func TestRateLimit(t *testing.T) {
 
 	t.Run("BeforeIdempotency", func(t *testing.T) {
 		t.Parallel()
-		clock := &testClock{now: time.Unix(1_700_000_000, 0)}
+		clock := &vouchtest.Clock{}
 		b := setup(t, api.Config{RateLimit: 1, Now: clock.Now})
 		b.do(t, http.MethodGet, "/api/v1/accounts", b.sandbox, "", nil)
 		body := b.placeholders().Replace(inquiryBody)

@@ -9,32 +9,16 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/vouch-id/vouch/vouchtest"
 )
-
-// fakeClock is a settable clock for the limiter.
-type fakeClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
 
 func TestLimiter(t *testing.T) {
 	t.Parallel()
 
 	t.Run("FixedWindow", func(t *testing.T) {
 		t.Parallel()
-		clock := &fakeClock{now: time.Unix(1_700_000_000, 0)}
+		clock := &vouchtest.Clock{}
 		l := newLimiter(3, time.Minute, clock.Now)
 		for want := 2; want >= 0; want-- {
 			ok, remaining, reset := l.take("key_a")
@@ -68,7 +52,7 @@ func TestLimiter(t *testing.T) {
 
 	t.Run("EvictsEndedWindows", func(t *testing.T) {
 		t.Parallel()
-		clock := &fakeClock{now: time.Unix(1_700_000_000, 0)}
+		clock := &vouchtest.Clock{}
 		l := newLimiter(10, time.Minute, clock.Now)
 		for i := range 1000 {
 			l.take(fmt.Sprintf("key_%d", i))
