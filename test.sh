@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole Vouch test suite: formatting, vet, and every test with the race
 # detector, on SQLite and on PostgreSQL. It installs what it needs when it
-# is missing (a C compiler for -race). .ci/run calls exactly this.
+# is missing (a C compiler for -race, Chromium, Node.js). .ci/run calls
+# exactly this.
 #
 #   ./test.sh                 everything
 #   ./test.sh ./api/...       only some packages (extra args go to go test)
@@ -28,6 +29,14 @@ command -v go >/dev/null || { echo "Go is required: https://go.dev/dl/" >&2; exi
 if ! command -v gcc >/dev/null; then
   say "installing gcc (the race detector needs cgo)"
   apt_install gcc libc6-dev
+fi
+if ! command -v chromium >/dev/null; then
+  say "installing chromium (browser tests of the flow and the SDKs)"
+  apt_install chromium
+fi
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  say "installing nodejs and npm (the official SDK is fetched with npm; receiver snippets run on node)"
+  apt_install nodejs npm
 fi
 
 export TEST_DATABASE_URL="${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test?sslmode=disable}"
