@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -107,7 +108,15 @@ func CoerceFields(schema []FieldSchema, in map[string]any) (Fields, error) {
 		byKey[NormalizeFieldKey(schema[i].Key)] = &schema[i]
 	}
 	out := make(Fields, len(in))
-	for k, v := range in {
+	// Sorted keys: with several bad fields, the one reported is always the
+	// same.
+	keys := make([]string, 0, len(in))
+	for k := range in {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		v := in[k]
 		f, ok := byKey[NormalizeFieldKey(k)]
 		if !ok {
 			return nil, FieldError("fields."+k, "unknown field %q", k)
