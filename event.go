@@ -32,6 +32,10 @@ const (
 	EventVerificationCanceled  = "verification.canceled"
 
 	EventAccountCreated = "account.created"
+
+	// EventWebhookDisabled: an endpoint failed for too long and was
+	// disabled. A Vouch extension; its payload is the endpoint.
+	EventWebhookDisabled = "webhook.disabled"
 )
 
 // EventNames lists every event Vouch emits.
@@ -43,6 +47,7 @@ var EventNames = []string{
 	EventVerificationCreated, EventVerificationSubmitted, EventVerificationPassed,
 	EventVerificationFailed, EventVerificationCanceled,
 	EventAccountCreated,
+	EventWebhookDisabled,
 }
 
 // Object types an event may describe; they are the JSON:API types.
@@ -51,6 +56,7 @@ const (
 	ObjectSession      = "inquiry-session"
 	ObjectVerification = "verification"
 	ObjectAccount      = "account"
+	ObjectWebhook      = "webhook"
 )
 
 // Event records one state change. It is written in the same transaction as
@@ -82,6 +88,9 @@ type EventSnapshot struct {
 	Verification *Verification `json:"verification,omitempty"`
 	Session      *Session      `json:"session,omitempty"`
 	Account      *Account      `json:"account,omitempty"`
+	// Webhook snapshots never hold secrets: the endpoint's secrets and
+	// headers are cleared before it is emitted.
+	Webhook *WebhookEndpoint `json:"webhook,omitempty"`
 }
 
 // EventFilter selects events for listing, newest first.

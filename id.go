@@ -23,6 +23,9 @@ const (
 	PrefixEvent           = "evt_"
 	PrefixAPIKey          = "key_"
 	PrefixRequest         = "req_"
+	PrefixWebhook         = "wbh_"
+	PrefixWebhookSecret   = "wbhsec_"
+	PrefixWebhookDelivery = "whdel_"
 )
 
 // idLength is the number of random characters after the prefix. Persona's

@@ -201,6 +201,8 @@ func (s *Service) emit(ctx Context, tx Tx, inq *Inquiry, dk []byte, name string,
 		e.ObjectType, e.ObjectID, e.Environment = ObjectSession, snap.Session.ID, snap.Session.Environment
 	case snap.Account != nil:
 		e.ObjectType, e.ObjectID, e.Environment = ObjectAccount, snap.Account.ID, snap.Account.Environment
+	case snap.Webhook != nil:
+		e.ObjectType, e.ObjectID, e.Environment = ObjectWebhook, snap.Webhook.ID, snap.Webhook.Environment
 	default:
 		return errors.New("emit: empty snapshot")
 	}
@@ -222,7 +224,7 @@ func (s *Service) emit(ctx Context, tx Tx, inq *Inquiry, dk []byte, name string,
 	if err := tx.EventInsert(ctx, e); err != nil {
 		return fmt.Errorf("insert event: %w", err)
 	}
-	return nil
+	return s.enqueueWebhooks(ctx, tx, e)
 }
 
 // copyInquiry returns a copy for a snapshot, so later changes in the same

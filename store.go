@@ -82,6 +82,31 @@ type Tx interface {
 	SettingGet(ctx Context, key string) (string, error)
 	SettingSet(ctx Context, key, value string) error
 
+	WebhookInsert(ctx Context, w *WebhookEndpoint) error
+	WebhookGetByID(ctx Context, env Environment, id string) (*WebhookEndpoint, error)
+	// WebhookGetForUpdate reads an endpoint and locks it against concurrent
+	// writers until the transaction ends.
+	WebhookGetForUpdate(ctx Context, env Environment, id string) (*WebhookEndpoint, error)
+	// WebhookUpdate writes every mutable column of w.
+	WebhookUpdate(ctx Context, w *WebhookEndpoint) error
+	WebhookList(ctx Context, f WebhookFilter) ([]*WebhookEndpoint, bool, error)
+	// WebhookListEnabled returns the environment's enabled endpoints. It
+	// runs in the transaction of every event (the outbox), so it is indexed.
+	WebhookListEnabled(ctx Context, env Environment) ([]*WebhookEndpoint, error)
+
+	WebhookDeliveryInsert(ctx Context, d *WebhookDelivery) error
+	WebhookDeliveryGetByID(ctx Context, env Environment, id string) (*WebhookDelivery, error)
+	// WebhookDeliveryGetForUpdate reads a delivery and locks it until the
+	// transaction ends, so two attempts cannot take the same number.
+	WebhookDeliveryGetForUpdate(ctx Context, env Environment, id string) (*WebhookDelivery, error)
+	WebhookDeliveryUpdate(ctx Context, d *WebhookDelivery) error
+	WebhookDeliveryList(ctx Context, f WebhookDeliveryFilter) ([]*WebhookDelivery, bool, error)
+
+	// WebhookAttemptInsert records an attempt; a duplicate number is ECONFLICT.
+	WebhookAttemptInsert(ctx Context, a *WebhookAttempt) error
+	// WebhookAttemptList returns a delivery's attempts in order.
+	WebhookAttemptList(ctx Context, env Environment, deliveryID string) ([]*WebhookAttempt, error)
+
 	// JobInsert enqueues a job in this transaction: it runs only if the
 	// transaction commits.
 	JobInsert(ctx Context, job Job, opts JobOptions) error

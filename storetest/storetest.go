@@ -38,6 +38,7 @@ func Run(t *testing.T, newStore func(t *testing.T) vouch.Store) {
 		{"Session", testSession},
 		{"Verification", testVerification},
 		{"Event", testEvent},
+		{"Webhook", testWebhook},
 		{"APIKey", testAPIKey},
 		{"Idempotency", testIdempotency},
 		{"Setting", testSetting},

@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: Apache-2.0
+
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"github.com/vouch-id/vouch"
+)
+
+const webhookColumns = `id, environment, url, enabled_events, status, disabled_reason, failing_since,
+	sealed_secret, sealed_previous_secret, previous_secret_expires_at, sealed_headers, created_at, updated_at`
+
+// scanWebhook reads one row of webhookColumns. The clear secrets and
+// headers stay empty: only their sealed forms are stored.
+func scanWebhook(sc scanner) (*vouch.WebhookEndpoint, error) {
+	var (
+		w                    vouch.WebhookEndpoint
+		env, events, status  string
+		failing, prevExpires sql.NullInt64
+		createdAt, updatedAt int64
+	)
+	if err := sc.Scan(&w.ID, &env, &w.URL, &events, &status, &w.DisabledReason, &failing,
+		&w.SealedSecret, &w.SealedPreviousSecret, &prevExpires, &w.SealedHeaders, &createdAt, &updatedAt); err != nil {
+		return nil, err
+	}
+	w.Environment, w.Status = vouch.Environment(env), vouch.WebhookStatus(status)
+	if err := fromJSON(events, &w.EnabledEvents, "enabled_events"); err != nil {
+		return nil, err
+	}
+	w.FailingSince, w.PreviousSecretExpiresAt = fromNullMicros(failing), fromNullMicros(prevExpires)
+	w.SealedSecret, w.SealedPreviousSecret = fromBlob(w.SealedSecret), fromBlob(w.SealedPreviousSecret)
+	w.SealedHeaders = fromBlob(w.SealedHeaders)
+	w.CreatedAt, w.UpdatedAt = fromMicros(createdAt), fromMicros(updatedAt)
+	return &w, nil
+}
+
+// WebhookInsert implements vouch.Tx.
+func (t *Tx) WebhookInsert(ctx context.Context, w *vouch.WebhookEndpoint) error {
+	if err := checkEnv(w.Environment); err != nil {
+		return err
+	}
+	events, err := jsonText(w.EnabledEvents)
+	if err != nil {
+		return fmt.Errorf("webhook events: %w", err)
+	}
+	return t.insert(ctx, "Webhook", w.ID, "INSERT INTO webhooks ("+webhookColumns+") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		w.ID, string(w.Environment), w.URL, events, string(w.Status), w.DisabledReason, nullMicros(w.FailingSince),
+		blob(w.SealedSecret), blob(w.SealedPreviousSecret), nullMicros(w.PreviousSecretExpiresAt), blob(w.SealedHeaders),
+		micros(w.CreatedAt), micros(w.UpdatedAt))
+}
+
+// WebhookGetByID implements vouch.Tx.
+func (t *Tx) WebhookGetByID(ctx context.Context, env vouch.Environment, id string) (*vouch.WebhookEndpoint, error) {
+	return t.webhookGet(ctx, env, id, "")
+}
+
+// WebhookGetForUpdate implements vouch.Tx: the row stays locked on
+// PostgreSQL; SQLite's single writer already serialises writers.
+func (t *Tx) WebhookGetForUpdate(ctx context.Context, env vouch.Environment, id string) (*vouch.WebhookEndpoint, error) {
+	return t.webhookGet(ctx, env, id, t.s.d.ForUpdate)
+}
+
+func (t *Tx) webhookGet(ctx context.Context, env vouch.Environment, id, suffix string) (*vouch.WebhookEndpoint, error) {
+	row := t.queryRow(ctx, "SELECT "+webhookColumns+" FROM webhooks WHERE environment = ? AND id = ?"+suffix, string(env), id)
+	w, err := scanWebhook(row)
+	if err != nil {
+		return nil, t.getErr(err, "Webhook", id)
+	}
+	return w, nil
+}
+
+// WebhookUpdate implements vouch.Tx.
+func (t *Tx) WebhookUpdate(ctx context.Context, w *vouch.WebhookEndpoint) error {
+	events, err := jsonText(w.EnabledEvents)
+	if err != nil {
+		return fmt.Errorf("webhook events: %w", err)
+	}
+	return t.update(ctx, "Webhook", w.ID, `UPDATE webhooks SET url = ?, enabled_events = ?, status = ?,
+		disabled_reason = ?, failing_since = ?, sealed_secret = ?, sealed_previous_secret = ?,
+		previous_secret_expires_at = ?, sealed_headers = ?, updated_at = ? WHERE environment = ? AND id = ?`,
+		w.URL, events, string(w.Status), w.DisabledReason, nullMicros(w.FailingSince), blob(w.SealedSecret),
+		blob(w.SealedPreviousSecret), nullMicros(w.PreviousSecretExpiresAt), blob(w.SealedHeaders),
+		micros(w.UpdatedAt), string(w.Environment), w.ID)
+}
+
+// WebhookList implements vouch.Tx: newest first.
+func (t *Tx) WebhookList(ctx context.Context, f vouch.WebhookFilter) ([]*vouch.WebhookEndpoint, bool, error) {
+	q := listQuery{noun: "Webhook", table: "webhooks", columns: webhookColumns,
+		env: f.Environment, after: f.After, before: f.Before, limit: f.Limit}
+	return list(ctx, t, q, scanWebhook)
+}
+
+// WebhookListEnabled implements vouch.Tx, on the webhooks_enabled index.
+func (t *Tx) WebhookListEnabled(ctx context.Context, env vouch.Environment) ([]*vouch.WebhookEndpoint, error) {
+	return all(ctx, t, "webhooks", "SELECT "+webhookColumns+
+		" FROM webhooks WHERE environment = ? AND status = 'enabled' ORDER BY created_at, id",
+		[]any{string(env)}, scanWebhook)
+}
