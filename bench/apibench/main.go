@@ -47,11 +47,13 @@ func main() {
 
 // result is one measurement.
 type result struct {
-	name     string
-	requests int
-	errors   int64
-	rps      float64
-	p50, p99 time.Duration
+	name      string
+	requests  int
+	errors    int64
+	rps       float64
+	p50, p99  time.Duration
+	latencies []time.Duration
+	elapsed   time.Duration
 }
 
 func run(bin, database string, d time.Duration, conc int) error {
@@ -105,15 +107,31 @@ func run(bin, database string, d time.Duration, conc int) error {
 			return r, err
 		}},
 	}
+	// Each pair (baseline, subject) is measured in alternating one-second
+	// slices, so both see the same background load on a shared machine
+	// and the ratio stays meaningful when that load changes.
 	results := map[string]result{}
-	for _, r := range runs {
-		results[r.name] = measure(client, r.name, r.req, d, conc)
+	slices := int(d / time.Second)
+	if slices < 1 {
+		slices = 1
+	}
+	for i := 0; i+1 < len(runs); i += 2 {
+		var parts [2][]result
+		for n := 0; n < slices; n++ {
+			for j := 0; j < 2; j++ {
+				r := runs[i+j]
+				parts[j] = append(parts[j], measure(client, r.name, r.req, d/time.Duration(slices), conc))
+			}
+		}
+		for j := 0; j < 2; j++ {
+			results[runs[i+j].name] = merge(parts[j])
+		}
 	}
 	db := "SQLite"
 	if database != "sqlite" {
 		db = "PostgreSQL"
 	}
-	fmt.Printf("\n%s, %d clients, %s per run, GOMAXPROCS=%d\n\n", db, conc, d, runtime.GOMAXPROCS(0))
+	fmt.Printf("\n%s, %d clients, %s per run in alternating 1 s slices, GOMAXPROCS=%d\n\n", db, conc, d, runtime.GOMAXPROCS(0))
 	fmt.Println("| run | requests | errors | req/s | p50 | p99 | ratio to baseline |")
 	fmt.Println("|---|---|---|---|---|---|---|")
 	pairs := [][2]string{{"create inquiry", "baseline POST"}, {"retrieve inquiry", "baseline GET"}}
@@ -128,6 +146,26 @@ func run(bin, database string, d time.Duration, conc int) error {
 		}
 	}
 	return nil
+}
+
+// merge combines the slices of one run.
+func merge(parts []result) result {
+	out := result{name: parts[0].name}
+	var lat []time.Duration
+	var secs float64
+	for _, p := range parts {
+		out.requests += p.requests
+		out.errors += p.errors
+		lat = append(lat, p.latencies...)
+		secs += p.elapsed.Seconds()
+	}
+	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+	out.rps = float64(out.requests) / secs
+	if len(lat) > 0 {
+		out.p50 = lat[len(lat)/2].Round(time.Microsecond)
+		out.p99 = lat[len(lat)*99/100].Round(time.Microsecond)
+	}
+	return out
 }
 
 // measure runs conc clients for d and collects every latency.
@@ -172,7 +210,8 @@ func measure(c *http.Client, name string, mk func() (*http.Request, error), d ti
 	wg.Wait()
 	elapsed := time.Since(start)
 	sort.Slice(all, func(i, j int) bool { return all[i] < all[j] })
-	r := result{name: name, requests: len(all), errors: errs.Load(), rps: float64(len(all)) / elapsed.Seconds()}
+	r := result{name: name, requests: len(all), errors: errs.Load(), rps: float64(len(all)) / elapsed.Seconds(),
+		latencies: all, elapsed: elapsed}
 	if len(all) > 0 {
 		r.p50 = all[len(all)/2].Round(time.Microsecond)
 		r.p99 = all[len(all)*99/100].Round(time.Microsecond)
