@@ -20,6 +20,7 @@ import (
 	"github.com/vouch-id/vouch/api"
 	"github.com/vouch-id/vouch/demo"
 	"github.com/vouch-id/vouch/web"
+	"github.com/vouch-id/vouch/web/static"
 )
 
 // Server is a running vouch serve: the app plus its HTTP listener.
@@ -125,6 +126,7 @@ func (s *Server) routes() (http.Handler, error) {
 		_, _ = io.WriteString(w, `{"status":"ok"}`)
 	})
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	mux.Handle("GET "+static.SDKPrefix, static.SDKHandler()) // the browser SDK, /sdk/v1/vouch.js and .mjs
 	if c.Demo {
 		mux.Handle("/demo", demo.NewHandler(a.Service, c.PublicURL))
 		mux.Handle("/demo/", demo.NewHandler(a.Service, c.PublicURL))
