@@ -24,6 +24,11 @@ type Service struct {
 	// Engines decide verifications by type. A type without an engine is
 	// never passed in production.
 	Engines map[VerificationType]Engine
+	// SandboxEngine, when set, decides every verification of the sandbox
+	// environment instead of Engines (spec §3.7: no real verification in
+	// the sandbox; the tester forces the outcome, see SandboxOutcomeKey).
+	// It is never used for production verifications.
+	SandboxEngine Engine
 	// Now is the clock; tests replace it.
 	Now    func() time.Time
 	Logger *slog.Logger

@@ -13,6 +13,7 @@ import (
 
 	"github.com/vouch-id/vouch"
 	"github.com/vouch-id/vouch/blob"
+	"github.com/vouch-id/vouch/engine/sandbox"
 	"github.com/vouch-id/vouch/internal/sqlstore"
 	"github.com/vouch-id/vouch/jobs"
 	"github.com/vouch-id/vouch/postgres"
@@ -100,6 +101,9 @@ func OpenApp(ctx context.Context, c *Config, logger *slog.Logger, withWorkers bo
 	svc := vouch.NewService(st, keys, blobs)
 	svc.Logger = logger
 	svc.Issuer = c.PublicURL
+	// Sandbox verifications get the outcome the tester chose; production
+	// ones only ever see svc.Engines.
+	svc.SandboxEngine = sandbox.New()
 	a.Service = svc
 	a.Queue, err = jobs.New(a.db, a.dialect, jobs.Config{
 		Logger:     logger,
