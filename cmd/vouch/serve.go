@@ -19,6 +19,7 @@ import (
 	"github.com/vouch-id/vouch"
 	"github.com/vouch-id/vouch/api"
 	"github.com/vouch-id/vouch/demo"
+	"github.com/vouch-id/vouch/flow"
 	"github.com/vouch-id/vouch/web"
 	"github.com/vouch-id/vouch/web/static"
 )
@@ -105,6 +106,14 @@ func (s *Server) routes() (http.Handler, error) {
 		MaxBodyBytes: c.MaxBodyBytes,
 		Logger:       a.Logger,
 	}))
+	flowHandler, err := flow.NewHandler(a.Service, flow.Config{Logger: a.Logger})
+	if err != nil {
+		return nil, err
+	}
+	for _, route := range []string{flow.RouteWidget, flow.RouteVerify, flow.RoutePreload} {
+		mux.Handle("GET "+route, flowHandler)
+	}
+	mux.Handle("/flow/", flowHandler)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = io.WriteString(w, `{"status":"ok"}`)
