@@ -167,6 +167,10 @@ func TestIdempotency(t *testing.T) {
 			b.placeholders().Replace(`{"data":{"attributes":{"inquiry-template-id":"{tmpl}"}}}`), map[string]string{"Idempotency-Key": "k1"})
 		require.Equal(t, http.StatusUnprocessableEntity, res.StatusCode, "another path is another request")
 		require.JSONEq(t, want, string(out))
+		res, out = b.do(t, http.MethodPost, "/api/v1/inquiries?include=", b.sandbox,
+			b.placeholders().Replace(inquiryBody), map[string]string{"Idempotency-Key": "k1"})
+		require.Equal(t, http.StatusUnprocessableEntity, res.StatusCode, "other query parameters are another request")
+		require.JSONEq(t, want, string(out))
 	})
 
 	t.Run("ErrorsAreReplayedToo", func(t *testing.T) {

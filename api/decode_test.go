@@ -69,7 +69,7 @@ func TestDecodeBody(t *testing.T) {
 		{"Trailing", `{} {}`, false, "The request body must hold a single JSON value.", ""},
 		{"UnknownTop", `{"dat":{}}`, false, `Unknown key "dat".`, "/dat"},
 		{"UnknownAttribute", `{"data":{"attributes":{"inquiry-template-id":"x","colour":"red"}}}`, false, `Unknown key "colour".`, "/data/attributes/colour"},
-		{"UnknownMeta", `{"data":{},"meta":{"auto-create-one-time-link":true}}`, false, `Unknown key "auto-create-one-time-link".`, "/meta/auto-create-one-time-link"},
+		{"UnknownMeta", `{"data":{},"meta":{"auto-create-teleporter":true}}`, false, `Unknown key "auto-create-teleporter".`, "/meta/auto-create-teleporter"},
 		{"Duplicate", `{"data":{"attributes":{"note":"a","Note":"b"}}}`, false, `Key "note" is given twice.`, "/data/attributes/note"},
 		{"WrongType", `{"data":{"attributes":{"note":5}}}`, false, "note must be a string.", "/data/attributes/note"},
 		{"WrongTypeMeta", `{"meta":{"auto-create-account":"yes"}}`, false, "auto-create-account must be true or false.", "/meta/auto-create-account"},

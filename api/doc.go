@@ -19,8 +19,12 @@
 //
 //   - Bodies are strict: a key the endpoint does not know (in data,
 //     attributes or meta) is a 400 whose source.pointer names it, so a
-//     typo never silently drops a value. Attributes Vouch does not support
-//     (theme-set-id, creator-email-address, …) are refused the same way.
+//     typo never silently drops a value. The create-inquiry inputs that
+//     Persona documents but Vouch does not act on (creator-email-address,
+//     theme-set-id, theme-id, initial-step-name, and in meta
+//     auto-create-account-type-id, auto-create-one-time-link,
+//     one-time-link-expiration-seconds) are accepted and ignored, so
+//     existing Persona clients keep working; the email is never stored.
 //     Keys are accepted in kebab-case, camelCase or snake_case; field keys
 //     inside "fields" are the client's own and are matched to the
 //     template's fields by vouch.NormalizeFieldKey.

@@ -53,11 +53,12 @@ func (l *keyLocks) acquire(k string) (release func(), ok bool) {
 	}, true
 }
 
-// requestHash identifies what was asked: method, path and raw body. A
-// reused key with a different hash is refused.
+// requestHash identifies what was asked: method, path, query (include=
+// changes the answer) and raw body. A reused key with a different hash is
+// refused (spec §4.5: same key, different parameters is an error).
 func requestHash(r *http.Request, body []byte) []byte {
 	h := sha256.New()
-	h.Write([]byte(r.Method + "\x00" + r.URL.Path + "\x00"))
+	h.Write([]byte(r.Method + "\x00" + r.URL.Path + "\x00" + r.URL.RawQuery + "\x00"))
 	h.Write(body)
 	return h.Sum(nil)
 }

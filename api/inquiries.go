@@ -24,6 +24,13 @@ type createInquiryRequest struct {
 			Tags                     []string       `json:"tags"`
 			Fields                   map[string]any `json:"fields"`
 			RedirectURI              string         `json:"redirect-uri"`
+			// Accepted so that existing Persona clients keep working, and
+			// ignored: Vouch has one theme and no one-time links yet, and
+			// never stores the creator's email address.
+			CreatorEmailAddress string `json:"creator-email-address"`
+			ThemeSetID          string `json:"theme-set-id"`
+			ThemeID             string `json:"theme-id"`
+			InitialStepName     string `json:"initial-step-name"`
 		} `json:"attributes"`
 	} `json:"data"`
 	Meta struct {
@@ -33,6 +40,10 @@ type createInquiryRequest struct {
 		ExpireAfterStart             *int64 `json:"expiration-after-start-interval-seconds"`
 		ExpireAfterResume            *int64 `json:"expiration-after-resume-interval-seconds"`
 		AutoCreateSession            bool   `json:"auto-create-inquiry-session"`
+		// Accepted for compatibility and ignored, as above.
+		AutoCreateAccountTypeID      string `json:"auto-create-account-type-id"`
+		AutoCreateOneTimeLink        bool   `json:"auto-create-one-time-link"`
+		OneTimeLinkExpirationSeconds *int64 `json:"one-time-link-expiration-seconds"`
 	} `json:"meta"`
 }
 
