@@ -72,6 +72,18 @@ func NewHandler(svc *vouch.Service, cfg Config) http.Handler {
 	route("GET /api/v1/events/{id}", h.getEvent)
 
 	route("POST /api/v1/inquiry-templates", h.createTemplate)
+	route("POST /api/v1/webhooks", h.createWebhook)
+	route("GET /api/v1/webhooks", h.listWebhooks)
+	route("GET /api/v1/webhooks/{id}", h.getWebhook)
+	route("PATCH /api/v1/webhooks/{id}", h.updateWebhook)
+	route("POST /api/v1/webhooks/{id}/enable", h.enableWebhook)
+	route("POST /api/v1/webhooks/{id}/disable", h.disableWebhook)
+	route("POST /api/v1/webhooks/{id}/archive", h.archiveWebhook)
+	route("POST /api/v1/webhooks/{id}/rotate-secret", h.rotateWebhookSecret)
+	route("GET /api/v1/webhooks/{id}/deliveries", h.listWebhookDeliveries)
+	route("POST /api/v1/webhooks/{id}/deliveries/{delivery}/redeliver", h.redeliverWebhook)
+	route("POST /api/v1/webhooks/{id}/redeliver-failed", h.redeliverFailedWebhooks)
+
 	route("GET /api/v1/inquiry-templates", h.listTemplates)
 	route("GET /api/v1/inquiry-templates/{id}", h.getTemplate)
 	route("POST /api/v1/inquiry-templates/{id}/publish", h.publishTemplate)

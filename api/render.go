@@ -224,6 +224,8 @@ func RenderEvent(e *vouch.Event, snap *vouch.EventSnapshot) *Resource {
 			data = RenderSession(snap.Session)
 		case snap.Account != nil:
 			data = RenderAccount(snap.Account)
+		case snap.Webhook != nil:
+			data = RenderWebhook(snap.Webhook)
 		}
 	}
 	return &Resource{

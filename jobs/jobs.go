@@ -40,6 +40,12 @@ type Handlers struct {
 	ExpireInquiry func(ctx context.Context, env vouch.Environment, inquiryID string) error
 	// DecideVerification asks the verification's engine for a decision.
 	DecideVerification func(ctx context.Context, env vouch.Environment, verificationID string) error
+	// DeliverWebhook makes one attempt of a webhook delivery; attempt is
+	// this run's number (1-based) of maxAttempts. It returns nil once the
+	// delivery is settled (succeeded, or failed on the last attempt) and
+	// an error to be retried on River's schedule for webhooks. Optional:
+	// without it, webhook jobs wait for a process that has it.
+	DeliverWebhook func(ctx context.Context, env vouch.Environment, deliveryID string, attempt, maxAttempts int) error
 	// PruneIdempotency deletes stored idempotent responses older than
 	// vouch.IdempotencyTTL. Optional: when nil no periodic prune is run.
 	PruneIdempotency func(ctx context.Context) error
@@ -69,6 +75,18 @@ type Config struct {
 	// kind, its outcome and how long the handler took, for metrics. It runs
 	// on the worker goroutine and must be quick.
 	JobDoneFunc func(kind string, outcome Outcome, took time.Duration)
+
+	// WebhookRetryScale multiplies the webhook retry schedule; 0 means 1.
+	// Tests and benchmarks shrink it to run the schedule in seconds.
+	WebhookRetryScale float64
+	// WebhookJobTimeout bounds one delivery run (DefaultWebhookJobTimeout);
+	// keep it a little above the HTTP timeout.
+	WebhookJobTimeout time.Duration
+	// RescueAfter is how long a job may stay running before River's
+	// rescuer, which runs every 30 s on the leader, treats it as cut short
+	// by a crash and retries it; 0 means River's hour. It must exceed every
+	// kind's timeout.
+	RescueAfter time.Duration
 
 	// testOnly turns off River's start-up jitter, for quicker tests.
 	testOnly bool
@@ -108,11 +126,21 @@ func New(db *sql.DB, dialect string, cfg Config) (*Queue, error) {
 	river.AddWorker(workers, &inquiryExpireWorker{q: q})
 	river.AddWorker(workers, &verificationDecideWorker{q: q})
 	river.AddWorker(workers, &idempotencyPruneWorker{q: q})
+	scale := cfg.WebhookRetryScale
+	if scale <= 0 {
+		scale = 1
+	}
+	webhookTimeout := cfg.WebhookJobTimeout
+	if webhookTimeout <= 0 {
+		webhookTimeout = DefaultWebhookJobTimeout
+	}
+	river.AddWorker(workers, &webhookDeliverWorker{q: q, scale: scale, timeout: webhookTimeout})
 
 	rc := &river.Config{
-		Logger:   logger,
-		Workers:  workers,
-		TestOnly: cfg.testOnly,
+		Logger:               logger,
+		Workers:              workers,
+		TestOnly:             cfg.testOnly,
+		RescueStuckJobsAfter: cfg.RescueAfter,
 	}
 	if cfg.Workers {
 		poll := cfg.PollInterval
@@ -214,6 +242,13 @@ func riverArgs(job vouch.Job) (river.JobArgs, error) {
 			return nil, errors.New("jobs: insert: nil job")
 		}
 		return newVerificationDecideArgs(*j)
+	case vouch.WebhookDeliverJob:
+		return newWebhookDeliverArgs(j)
+	case *vouch.WebhookDeliverJob:
+		if j == nil {
+			return nil, errors.New("jobs: insert: nil job")
+		}
+		return newWebhookDeliverArgs(*j)
 	case nil:
 		return nil, errors.New("jobs: insert: nil job")
 	default:
