@@ -47,7 +47,8 @@ export function resolveHost(host?: string): string {
   }
   const local = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/.test(u.hostname);
   if (!(u.protocol == 'https:' || (u.protocol == 'http:' && local))) throw invalidConfig('host must use https (http only on loopback)');
-  if (u.pathname.length > 1 || u.search || u.username) throw invalidConfig('host must be an origin');
+  if (u.pathname.length > 1 || u.search || u.username || !/^[\w.-]+$|^\[/.test(u.hostname) || !(local || u.hostname.includes('.')))
+    throw invalidConfig('host must be an origin');
   return u.origin;
 }
 
