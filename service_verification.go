@@ -45,42 +45,51 @@ func (s *Service) CreateVerification(ctx Context, env Environment, inquiryID str
 		if err != nil {
 			return err
 		}
-		if !inq.Status.Open() || inq.Redacted() {
-			return Errorf(ECONFLICT, "Inquiry %s is %s.", inquiryID, inq.Status)
-		}
-		ver, err := s.templateVersion(ctx, tx, env, inq.TemplateVersionID)
-		if err != nil {
-			return err
-		}
-		existing, err := tx.VerificationListByInquiry(ctx, env, inquiryID)
-		if err != nil {
-			return err
-		}
-		attempt := 1
-		for _, e := range existing {
-			if e.Type == typ {
-				attempt++
-			}
-		}
-		if attempt > ver.Config.MaxVerificationAttempts() {
-			return Errorf(ECONFLICT, "No attempts left for %s on inquiry %s.", typ, inquiryID)
-		}
-		v = &Verification{ID: NewID(PrefixVerification), Environment: env, InquiryID: inquiryID,
-			Type: typ, Status: VerificationInitiated, Attempt: attempt, CreatedAt: s.now()}
-		if err := tx.VerificationInsert(ctx, v); err != nil {
-			return fmt.Errorf("insert verification: %w", err)
-		}
-		if inq.Status == InquiryCreated {
-			if err := s.transition(ctx, tx, w, inq, dk, InquiryPending); err != nil {
-				return err
-			}
-		}
-		if err := s.emit(ctx, tx, inq, dk, EventVerificationCreated, EventSnapshot{Verification: v}); err != nil {
+		if v, err = s.createVerification(ctx, tx, w, inq, dk, typ); err != nil {
 			return err
 		}
 		return tx.InquiryUpdate(ctx, inq)
 	})
 	return v, err
+}
+
+// createVerification is CreateVerification on an inquiry the caller holds
+// locked and writes afterwards (perform-simulate-actions shares it).
+func (s *Service) createVerification(ctx Context, tx Tx, w *work, inq *Inquiry, dk []byte, typ VerificationType) (*Verification, error) {
+	if !inq.Status.Open() || inq.Redacted() {
+		return nil, Errorf(ECONFLICT, "Inquiry %s is %s.", inq.ID, inq.Status)
+	}
+	ver, err := s.templateVersion(ctx, tx, inq.Environment, inq.TemplateVersionID)
+	if err != nil {
+		return nil, err
+	}
+	existing, err := tx.VerificationListByInquiry(ctx, inq.Environment, inq.ID)
+	if err != nil {
+		return nil, err
+	}
+	attempt := 1
+	for _, e := range existing {
+		if e.Type == typ {
+			attempt++
+		}
+	}
+	if attempt > ver.Config.MaxVerificationAttempts() {
+		return nil, Errorf(ECONFLICT, "No attempts left for %s on inquiry %s.", typ, inq.ID)
+	}
+	v := &Verification{ID: NewID(PrefixVerification), Environment: inq.Environment, InquiryID: inq.ID,
+		Type: typ, Status: VerificationInitiated, Attempt: attempt, CreatedAt: s.now()}
+	if err := tx.VerificationInsert(ctx, v); err != nil {
+		return nil, fmt.Errorf("insert verification: %w", err)
+	}
+	if inq.Status == InquiryCreated {
+		if err := s.transition(ctx, tx, w, inq, dk, InquiryPending); err != nil {
+			return nil, err
+		}
+	}
+	if err := s.emit(ctx, tx, inq, dk, EventVerificationCreated, EventSnapshot{Verification: v}); err != nil {
+		return nil, err
+	}
+	return v, nil
 }
 
 var blobNameRE = regexp.MustCompile(`^[a-z0-9_-]{1,40}$`)
@@ -233,42 +242,51 @@ func (s *Service) ApplyVerificationDecision(ctx Context, env Environment, id str
 		if err := s.openVerification(v, dk); err != nil {
 			return err
 		}
-		if len(d.Data) > 0 {
-			if v.Data == nil {
-				v.Data = map[string]any{}
-			}
-			for k, val := range d.Data {
-				v.Data[k] = val
-			}
-		}
-		v.Status, v.Checks, v.CompletedAt = d.Status, d.Checks, timePtr(s.now())
-		if err := s.sealVerification(v, dk); err != nil {
+		if err := s.applyDecision(ctx, tx, w, inq, dk, v, d); err != nil {
 			return err
-		}
-		if err := tx.VerificationUpdate(ctx, v); err != nil {
-			return err
-		}
-		name := EventVerificationPassed
-		if d.Status == VerificationFailed {
-			name = EventVerificationFailed
-		}
-		if err := s.emit(ctx, tx, inq, dk, name, EventSnapshot{Verification: v}); err != nil {
-			return err
-		}
-		if d.Status == VerificationFailed && inq.Status.Open() {
-			ver, err := s.templateVersion(ctx, tx, env, inq.TemplateVersionID)
-			if err != nil {
-				return err
-			}
-			if v.Attempt >= ver.Config.MaxVerificationAttempts() {
-				if err := s.transition(ctx, tx, w, inq, dk, InquiryFailed); err != nil {
-					return err
-				}
-			}
 		}
 		return tx.InquiryUpdate(ctx, inq)
 	})
 	return v, err
+}
+
+// applyDecision records d on a submitted verification whose data is open,
+// of an inquiry the caller holds locked and writes afterwards.
+func (s *Service) applyDecision(ctx Context, tx Tx, w *work, inq *Inquiry, dk []byte, v *Verification, d *VerificationDecision) error {
+	if len(d.Data) > 0 {
+		if v.Data == nil {
+			v.Data = map[string]any{}
+		}
+		for k, val := range d.Data {
+			v.Data[k] = val
+		}
+	}
+	v.Status, v.Checks, v.CompletedAt = d.Status, d.Checks, timePtr(s.now())
+	if err := s.sealVerification(v, dk); err != nil {
+		return err
+	}
+	if err := tx.VerificationUpdate(ctx, v); err != nil {
+		return err
+	}
+	name := EventVerificationPassed
+	if d.Status == VerificationFailed {
+		name = EventVerificationFailed
+	}
+	if err := s.emit(ctx, tx, inq, dk, name, EventSnapshot{Verification: v}); err != nil {
+		return err
+	}
+	if d.Status == VerificationFailed && inq.Status.Open() {
+		ver, err := s.templateVersion(ctx, tx, inq.Environment, inq.TemplateVersionID)
+		if err != nil {
+			return err
+		}
+		if v.Attempt >= ver.Config.MaxVerificationAttempts() {
+			if err := s.transition(ctx, tx, w, inq, dk, InquiryFailed); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // cancelVerifications cancels inq's undecided verifications (on expiry).

@@ -62,6 +62,7 @@ func NewHandler(svc *vouch.Service, cfg Config) http.Handler {
 	route("POST /api/v1/inquiries/{id}/decline", h.declineInquiry)
 	route("POST /api/v1/inquiries/{id}/mark-for-review", h.markInquiryForReview)
 	route("POST /api/v1/inquiries/{id}/expire", h.expireInquiry)
+	route("POST /api/v1/inquiries/{id}/perform-simulate-actions", h.performSimulateActions)
 
 	route("GET /api/v1/verifications/{id}", h.getVerification)
 

@@ -58,6 +58,12 @@
 //   - A wrong method on a known path is a 405 with an Allow header; an
 //     unknown path under /api/v1 is a 404. Both answer with JSON and need no
 //     API key.
+//   - perform-simulate-actions is refused with a 403 for a production key
+//     (before the inquiry is looked up), and is all or nothing: its actions
+//     run in one transaction, so a refused action leaves the inquiry as it
+//     was. Verification actions take data.verification-type (government-id
+//     or selfie, government-id by default); Persona's
+//     data.verification-template-id is accepted and ignored.
 //   - Event payloads render the object as it was when the event was
 //     written; an inquiry taken from a snapshot has empty verification and
 //     session lists, and the payload's data is null once the inquiry is

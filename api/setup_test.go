@@ -23,6 +23,7 @@ import (
 	"github.com/vouch-id/vouch"
 	"github.com/vouch-id/vouch/api"
 	"github.com/vouch-id/vouch/blob"
+	"github.com/vouch-id/vouch/engine/sandbox"
 	"github.com/vouch-id/vouch/jobs"
 	"github.com/vouch-id/vouch/sqlite"
 	"github.com/vouch-id/vouch/web"
@@ -142,6 +143,7 @@ func open(ctx context.Context, dir string) (*vouch.Service, func(), error) {
 	}
 	svc := vouch.NewService(st, keys, blobs)
 	svc.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	svc.SandboxEngine = sandbox.New() // as cmd/vouch wires it
 	return svc, closeAll, nil
 }
 

@@ -142,6 +142,12 @@ func New(db *sql.DB, dialect string, cfg Config) (*Queue, error) {
 		TestOnly:             cfg.testOnly,
 		RescueStuckJobsAfter: cfg.RescueAfter,
 	}
+	// River wants the default job timeout (a minute) not to exceed the
+	// rescue delay; kinds without their own timeout are quick, so a short
+	// rescue delay shortens theirs too.
+	if cfg.RescueAfter > 0 && cfg.RescueAfter < time.Minute {
+		rc.JobTimeout = cfg.RescueAfter
+	}
 	if cfg.Workers {
 		poll := cfg.PollInterval
 		if poll == 0 {

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/vouch-id/vouch"
 	"github.com/vouch-id/vouch/blob"
@@ -18,6 +19,7 @@ import (
 	"github.com/vouch-id/vouch/jobs"
 	"github.com/vouch-id/vouch/postgres"
 	"github.com/vouch-id/vouch/sqlite"
+	"github.com/vouch-id/vouch/webhook"
 )
 
 // App is the wired program: every part is built here, explicitly, in the
@@ -28,6 +30,8 @@ type App struct {
 	Store   vouch.Store
 	Service *vouch.Service
 	Queue   *jobs.Queue
+	// Webhooks makes delivery attempts; serve attaches its metrics.
+	Webhooks *webhook.Deliverer
 
 	db      *sql.DB // the writer handle River shares
 	dialect string
@@ -105,6 +109,12 @@ func OpenApp(ctx context.Context, c *Config, logger *slog.Logger, withWorkers bo
 	// ones only ever see svc.Engines.
 	svc.SandboxEngine = sandbox.New()
 	a.Service = svc
+	client, err := webhook.NewClient(webhook.ClientOptions{Timeout: c.WebhookTimeout, AllowedHosts: c.WebhookAllowedHosts})
+	if err != nil {
+		a.Store.Close()
+		return nil, err
+	}
+	a.Webhooks = &webhook.Deliverer{Service: svc, Client: client, DisableAfter: c.WebhookDisableAfter, Logger: logger}
 	a.Queue, err = jobs.New(a.db, a.dialect, jobs.Config{
 		Logger:     logger,
 		Workers:    withWorkers,
@@ -113,7 +123,11 @@ func OpenApp(ctx context.Context, c *Config, logger *slog.Logger, withWorkers bo
 			ExpireInquiry:      svc.ExpireInquiryIfDue,
 			DecideVerification: svc.DecideVerification,
 			PruneIdempotency:   svc.PruneIdempotency,
+			DeliverWebhook:     a.Webhooks.Deliver,
 		},
+		WebhookRetryScale: c.WebhookRetryScale,
+		WebhookJobTimeout: c.WebhookTimeout + 5*time.Second,
+		RescueAfter:       c.JobRescueAfter,
 	})
 	if err != nil {
 		a.Store.Close()

@@ -34,6 +34,12 @@ type Config struct {
 	MaxBodyBytes    int64
 	Demo            bool
 	ShutdownTimeout time.Duration
+
+	WebhookTimeout      time.Duration
+	WebhookAllowedHosts []string
+	WebhookDisableAfter time.Duration
+	WebhookRetryScale   float64
+	JobRescueAfter      time.Duration
 }
 
 // option is one row of the configuration table. The same table parses
@@ -77,6 +83,27 @@ var options = []option{
 		func(c *Config, v string) (err error) { c.Demo, err = strconv.ParseBool(v); return }},
 	{"shutdown-timeout", "VOUCH_SHUTDOWN_TIMEOUT", "30s", "How long SIGTERM waits for requests and jobs to finish.", false,
 		func(c *Config, v string) (err error) { c.ShutdownTimeout, err = time.ParseDuration(v); return }},
+	{"webhook-timeout", "VOUCH_WEBHOOK_TIMEOUT", "5s", "How long a webhook receiver has to answer; a slower answer is a failed attempt.", false,
+		func(c *Config, v string) (err error) { c.WebhookTimeout, err = time.ParseDuration(v); return }},
+	{"webhook-allowed-hosts", "VOUCH_WEBHOOK_ALLOWED_HOSTS", "", "Comma list of hosts, IPs or CIDRs webhooks may reach although not public (e.g. `127.0.0.1,::1,localhost` for development). Leave empty in production.", false,
+		func(c *Config, v string) error { c.WebhookAllowedHosts = splitList(v); return nil }},
+	{"webhook-disable-after", "VOUCH_WEBHOOK_DISABLE_AFTER", "72h", "Disable a webhook endpoint that has failed continuously for this long (0 never does).", false,
+		func(c *Config, v string) (err error) { c.WebhookDisableAfter, err = time.ParseDuration(v); return }},
+	{"webhook-retry-scale", "VOUCH_WEBHOOK_RETRY_SCALE", "1", "Multiplies the webhook retry schedule (3 s, 64 s, 729 s, … about two days). Only tests and benchmarks change it.", false,
+		func(c *Config, v string) (err error) { c.WebhookRetryScale, err = strconv.ParseFloat(v, 64); return }},
+	{"job-rescue-after", "VOUCH_JOB_RESCUE_AFTER", "1h", "How long a job may stay running before it is assumed cut short by a crash and retried.", false,
+		func(c *Config, v string) (err error) { c.JobRescueAfter, err = time.ParseDuration(v); return }},
+}
+
+// splitList splits a comma list, dropping empty entries.
+func splitList(v string) []string {
+	var out []string
+	for _, e := range strings.Split(v, ",") {
+		if e = strings.TrimSpace(e); e != "" {
+			out = append(out, e)
+		}
+	}
+	return out
 }
 
 // ParseConfig reads flags from args over VOUCH_* variables over defaults
@@ -159,6 +186,15 @@ func (c *Config) Validate() error {
 	}
 	if c.ShutdownTimeout <= 0 {
 		return fmt.Errorf("shutdown-timeout must be positive")
+	}
+	if c.WebhookTimeout <= 0 || c.WebhookTimeout > time.Minute {
+		return fmt.Errorf("webhook-timeout must be between 0 and 1m")
+	}
+	if c.WebhookDisableAfter < 0 || c.WebhookRetryScale <= 0 {
+		return fmt.Errorf("webhook-disable-after must be ≥ 0 and webhook-retry-scale > 0")
+	}
+	if c.JobRescueAfter < c.WebhookTimeout+10*time.Second {
+		return fmt.Errorf("job-rescue-after must exceed webhook-timeout by at least 10s")
 	}
 	return nil
 }

@@ -54,10 +54,11 @@ func freeAddr(t *testing.T) string {
 }
 
 // startProcess runs the binary on dataDir and waits until it is ready.
-func startProcess(t *testing.T, bin, dataDir string) *process {
+func startProcess(t *testing.T, bin, dataDir string, extra ...string) *process {
 	t.Helper()
 	addr := freeAddr(t)
-	cmd := exec.Command(bin, "serve", "--data-dir", dataDir, "--listen", addr, "--rate-limit", "0", "--log-level", "warn")
+	args := append([]string{"serve", "--data-dir", dataDir, "--listen", addr, "--rate-limit", "0", "--log-level", "warn"}, extra...)
+	cmd := exec.Command(bin, args...)
 	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME")}
 	out, err := cmd.StdoutPipe()
 	require.NoError(t, err)

@@ -22,6 +22,7 @@ import (
 	"github.com/vouch-id/vouch/flow"
 	"github.com/vouch-id/vouch/web"
 	"github.com/vouch-id/vouch/web/static"
+	"github.com/vouch-id/vouch/webhook"
 )
 
 // Server is a running vouch serve: the app plus its HTTP listener.
@@ -95,6 +96,11 @@ func (s *Server) routes() (http.Handler, error) {
 		return nil, err
 	}
 	a.Service.OnTransition = metrics.InquiryTransition
+	// The queue starts after routes, so the deliverer gets its metrics
+	// before any delivery runs.
+	if a.Webhooks.Metrics, err = webhook.NewMetrics(reg); err != nil {
+		return nil, err
+	}
 	rateLimit := c.RateLimit
 	if rateLimit == 0 {
 		rateLimit = -1 // our 0 means off; the API's zero value means its default
