@@ -39,6 +39,11 @@ if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
   apt_install nodejs npm
 fi
 
+if ! command -v node >/dev/null; then
+  say "installing nodejs (the webhook verification snippet is tested with it)"
+  apt_install nodejs
+fi
+
 export TEST_DATABASE_URL="${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test?sslmode=disable}"
 
 say "gofmt"
