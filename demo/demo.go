@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 
 // Package demo serves /demo, a page for trying Vouch in a browser on a
-// fresh install. It works in the sandbox environment only, so it never
-// touches real personal data, and it can be turned off with VOUCH_DEMO.
+// fresh install: it opens the flow with the Vouch SDK and shows every
+// callback and event live, and it creates sandbox inquiries on the server.
+// What it creates itself is sandbox only, so it never makes real personal
+// data; it can open a production flow only for templates that allow the
+// demo's origin, as any embedding page could. VOUCH_DEMO turns it off.
 package demo
 
 import (
@@ -15,7 +18,7 @@ import (
 	"github.com/vouch-id/vouch"
 )
 
-//go:embed demo.html
+//go:embed demo.html demo.js
 var files embed.FS
 
 var page = template.Must(template.ParseFS(files, "demo.html"))
@@ -33,19 +36,24 @@ func NewHandler(svc *vouch.Service, publicURL string) *Handler {
 	h := &Handler{svc: svc, publicURL: publicURL, mux: http.NewServeMux()}
 	h.mux.HandleFunc("GET /demo", h.index)
 	h.mux.HandleFunc("POST /demo/inquiries", h.createInquiry)
+	h.mux.HandleFunc("GET /demo/demo.js", h.script)
+	h.mux.HandleFunc("GET /demo/templates", h.templates)
 	return h
 }
 
 // ServeHTTP implements http.Handler.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+	nonce := newNonce()
+	w.Header().Set("Content-Security-Policy", csp(nonce))
 	w.Header().Set("Referrer-Policy", "no-referrer")
 	w.Header().Set("X-Content-Type-Options", "nosniff")
-	h.mux.ServeHTTP(w, r)
+	h.mux.ServeHTTP(w, r.WithContext(withNonce(r.Context(), nonce)))
 }
 
 type view struct {
 	PublicURL string
+	Nonce     string // of this response's CSP, for its <script> elements
+	SDK       string // the content-hashed URL of the Vouch SDK
 	Templates []*vouch.Template
 	Inquiry   *vouch.InquiryDetails
 	Token     string
@@ -53,7 +61,7 @@ type view struct {
 }
 
 func (h *Handler) index(w http.ResponseWriter, r *http.Request) {
-	v := &view{PublicURL: h.publicURL}
+	v := h.newView(r)
 	list, _, err := h.svc.FindTemplates(r.Context(), vouch.TemplateFilter{Environment: vouch.Sandbox, Limit: 100})
 	if err != nil {
 		h.fail(w, r, v, err)
@@ -91,7 +99,8 @@ func (h *Handler) createInquiry(w http.ResponseWriter, r *http.Request) {
 		ReferenceID:       "demo-user",
 		AutoCreateSession: false,
 	})
-	v := &view{PublicURL: h.publicURL, Inquiry: d, Token: token}
+	v := h.newView(r)
+	v.Inquiry, v.Token = d, token
 	if err != nil {
 		h.fail(w, r, v, err)
 		return
