@@ -78,11 +78,15 @@ func (h *Handler) shellView(nonce, lang string, p *Params, o *opened, hosted boo
 	v := &shellView{Nonce: nonce, Lang: lang, T: h.t(lang), Config: cfg, Step: sv, Error: fe}
 	if o != nil {
 		cfg["environment"] = string(o.env)
+		if o.template != nil {
+			cfg["legacy"] = o.template.Legacy
+		}
 		v.Sandbox = o.env == vouch.Sandbox
 		if o.details != nil {
 			cfg["inquiryId"] = o.details.Inquiry.ID
 			cfg["sessionToken"] = o.token
 			cfg["inquiryStatus"] = string(o.details.Inquiry.Status)
+			cfg["verifications"] = verificationRefs(o.details)
 		}
 		if p.Legacy() && o.details == nil {
 			cfg["createQuery"] = createQuery(p)

@@ -114,6 +114,7 @@ type reply struct {
 	SessionToken string          `json:"sessionToken"`
 	Stale        bool            `json:"stale"`
 	Error        *flow.FlowError `json:"error"`
+	Submitted    string          `json:"submitted"`
 }
 
 // post submits a step's form.

@@ -24,6 +24,26 @@ type stepReply struct {
 	SessionToken string     `json:"sessionToken,omitempty"` // only when the inquiry was just created
 	Stale        bool       `json:"stale,omitempty"`        // the page was behind; this is the real step
 	Error        *FlowError `json:"error,omitempty"`
+	// Submitted is the verification this request submitted, and
+	// Verifications the status of every verification: legacy flows
+	// announce each change as verification-change.
+	Submitted     string            `json:"submitted,omitempty"`
+	Verifications []verificationRef `json:"verifications,omitempty"`
+}
+
+// verificationRef is a verification's id and status.
+type verificationRef struct {
+	ID     string `json:"id"`
+	Status string `json:"status"`
+}
+
+// verificationRefs lists the inquiry's verifications.
+func verificationRefs(d *vouch.InquiryDetails) []verificationRef {
+	out := make([]verificationRef, 0, len(d.Verifications))
+	for _, v := range d.Verifications {
+		out = append(out, verificationRef{ID: v.ID, Status: string(v.Status)})
+	}
+	return out
 }
 
 // writeError answers a flow route with an error; flow.js posts it to the
@@ -40,14 +60,20 @@ func (h *Handler) writeError(w http.ResponseWriter, r *http.Request, err error) 
 
 // writeStep answers with sv.
 func (h *Handler) writeStep(w http.ResponseWriter, r *http.Request, status int, d *vouch.InquiryDetails, sv *stepView, token string, stale bool) {
+	h.writeReply(w, r, status, d, sv, stepReply{SessionToken: token, Stale: stale})
+}
+
+// writeReply answers with sv and the fields already set in rep.
+func (h *Handler) writeReply(w http.ResponseWriter, r *http.Request, status int, d *vouch.InquiryDetails, sv *stepView, rep stepReply) {
 	html, err := h.renderFragment(sv)
 	if err != nil {
 		h.writeError(w, r, fmt.Errorf("render step %s: %w", sv.Name, err))
 		return
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	response.JSON(w, status, stepReply{HTML: html, Step: sv.Name, Type: string(sv.Type),
-		Status: string(d.Inquiry.Status), InquiryID: d.Inquiry.ID, SessionToken: token, Stale: stale})
+	rep.HTML, rep.Step, rep.Type = html, sv.Name, string(sv.Type)
+	rep.Status, rep.InquiryID, rep.Verifications = string(d.Inquiry.Status), d.Inquiry.ID, verificationRefs(d)
+	response.JSON(w, status, rep)
 }
 
 // authorize checks the request's session token against the inquiry of
@@ -89,7 +115,10 @@ func (h *Handler) submitStep(w http.ResponseWriter, r *http.Request) {
 	case vouch.StepForm:
 		again, err = h.submitForm(r, env, d, step, lang)
 	case vouch.StepGovernmentID, vouch.StepSelfie:
-		again, err = h.submitCapture(r, env, d, step, lang)
+		if again, err = h.submitCapture(r, env, d, step, lang); err == nil && again == nil {
+			h.afterCapture(w, r, env, d.Inquiry.ID, step, lang)
+			return
+		}
 	case vouch.StepCompletion:
 		h.writeStep(w, r, http.StatusOK, d, h.stepFor(d, lang), "", false)
 		return
@@ -107,6 +136,25 @@ func (h *Handler) submitStep(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.writeStep(w, r, http.StatusOK, d, h.stepFor(d, lang), "", false)
+}
+
+// afterCapture answers a submitted capture step: the processing screen,
+// or, when the decision came first, whatever follows it.
+func (h *Handler) afterCapture(w http.ResponseWriter, r *http.Request, env vouch.Environment, id string, step *vouch.Step, lang string) {
+	d, err := h.svc.FindInquiryByID(r.Context(), env, id)
+	if err != nil {
+		h.writeError(w, r, err)
+		return
+	}
+	rep := stepReply{}
+	if last := lastVerification(d, verificationType(step)); last != nil {
+		rep.Submitted = last.ID
+	}
+	if d, err = h.settle(r.Context(), env, d); err != nil {
+		h.writeError(w, r, err)
+		return
+	}
+	h.writeReply(w, r, http.StatusOK, d, h.stepFor(d, lang), rep)
 }
 
 // state answers with the inquiry's current step; the processing screen
@@ -148,6 +196,10 @@ func (h *Handler) advance(ctx context.Context, env vouch.Environment, d *vouch.I
 // no verification is still being decided.
 func (h *Handler) settle(ctx context.Context, env vouch.Environment, d *vouch.InquiryDetails) (*vouch.InquiryDetails, error) {
 	step := d.Version.Config.StepByName(d.Inquiry.CurrentStep)
+	if step != nil && d.Inquiry.Status.Open() && (step.Type == vouch.StepGovernmentID || step.Type == vouch.StepSelfie) {
+		d, _, err := h.settleCapture(ctx, env, d, step)
+		return d, err
+	}
 	if step == nil || step.Type != vouch.StepCompletion || !d.Inquiry.Status.Open() || pendingVerification(d) {
 		return d, nil
 	}

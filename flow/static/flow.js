@@ -58,10 +58,12 @@
   // the live region reads it, so screen readers follow the flow.
   function show(html) {
     var before = stepEl();
-    var key = before ? before.getAttribute('data-step') + '/' + before.getAttribute('data-type') : '';
+    var key = before ? before.getAttribute('data-step') : '';
     main.innerHTML = html;
     var s = stepEl();
-    var changed = !s || key !== s.getAttribute('data-step') + '/' + s.getAttribute('data-type');
+    // A page change is a change of step; the processing screen of a step
+    // and a step shown again with its problems are not.
+    var changed = !s || key !== s.getAttribute('data-step');
     focusStep();
     announce();
     if (changed) { pageChange(); }
@@ -87,6 +89,24 @@
     if (html) { show(html); }
   }
 
+  // verifications announces each status change of a legacy inquiry's
+  // verifications as verification-change (Dynamic Flow never sends it).
+  var seen = {};
+  function verifications(rep) {
+    if (!cfg.legacy) { return; }
+    if (rep.submitted && !seen[rep.submitted]) {
+      seen[rep.submitted] = 'submitted';
+      post('verification-change', { id: rep.submitted, status: 'submitted' });
+    }
+    (rep.verifications || []).forEach(function (v) {
+      var known = ['submitted', 'passed', 'failed'].indexOf(v.status) >= 0;
+      if (known && seen[v.id] !== v.status) {
+        seen[v.id] = v.status;
+        post('verification-change', { id: v.id, status: v.status });
+      }
+    });
+  }
+
   function handle(rep) {
     state.busy = false;
     if (rep.error) { fail(rep.error, rep.html); return; }
@@ -96,7 +116,7 @@
       post('start', { inquiryId: rep.inquiryId });
       post('inquiry-load', { inquiryId: rep.inquiryId, status: rep.status });
     }
-    if (api.onReply) { api.onReply(rep); }
+    verifications(rep);
     show(rep.html);
   }
 
@@ -114,7 +134,10 @@
       .catch(function () { state.busy = false; });
   }
 
-  var api = { post: post, send: send, route: route, state: state, cfg: cfg, onReply: null };
+  var api = {
+    post: post, send: send, route: route, state: state, cfg: cfg,
+    announce: function (text) { if (live) { live.textContent = text; } }
+  };
   window.VouchFlow = api;
 
   document.addEventListener('submit', function (e) {
@@ -126,7 +149,9 @@
         JSON.stringify({ query: cfg.createQuery || '' }), 'application/json');
       return;
     }
-    send('POST', route('steps/' + encodeURIComponent(f.getAttribute('data-flow-step'))), new FormData(f));
+    var data = new FormData(f);
+    if (window.VouchCapture) { window.VouchCapture.beforeSubmit(f, data, api); }
+    send('POST', route('steps/' + encodeURIComponent(f.getAttribute('data-flow-step'))), data);
   });
 
   function exit() {
@@ -191,6 +216,7 @@
     preferredDimensions: { minimumWidth: 360, maximumWidth: 480, minimumHeight: 560, maximumHeight: 720 },
     styles: { borderRadius: '8px' }
   });
+  (cfg.verifications || []).forEach(function (v) { seen[v.id] = v.status; });
   if (state.inquiryId) {
     post('start', { inquiryId: state.inquiryId });
     post('inquiry-load', { inquiryId: state.inquiryId, status: cfg.inquiryStatus });

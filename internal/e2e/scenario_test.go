@@ -35,7 +35,9 @@ var loaded = []string{"event:load", "onLoad", "event:ready", "onReady"}
 type scenario struct {
 	name   string
 	camera browsertest.Options
-	run    func(t *testing.T, r *run)
+	// fakeCamera plays the test image as the camera.
+	fakeCamera bool
+	run        func(t *testing.T, r *run)
 }
 
 // fillForm answers the form step and continues.
@@ -168,7 +170,11 @@ func TestScenarios(t *testing.T) {
 		for _, sc := range scenarios {
 			t.Run(d.name+"/"+sc.name, func(t *testing.T) {
 				t.Parallel()
-				sc.run(t, newRun(t, v, d, sc.camera))
+				o := sc.camera
+				if sc.fakeCamera {
+					o = fakeCamera(t)
+				}
+				sc.run(t, newRun(t, v, d, o))
 			})
 		}
 	}
