@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 
 // Package jobs runs Vouch's background work (expiring inquiries, deciding
-// verifications, pruning idempotency records) on the River job queue, in
-// the same database as the store: River's SQLite driver for the embedded
-// default and its database/sql PostgreSQL driver for larger deployments.
+// verifications, pruning idempotency records, delivering webhooks) on the
+// River job queue, in the same database as the store: River's SQLite
+// driver for the embedded default and its database/sql PostgreSQL driver
+// for larger deployments.
 //
 // River stays behind this package. Callers see a Queue with InsertTx,
 // Start and Stop, the Migrate function and plain Go handlers; no River type
@@ -24,8 +25,19 @@
 // River's tooling, so their arguments hold identifiers and the environment,
 // never personal data. A worker loads what it needs through the service,
 // which unseals it. Kind strings ("inquiry_expire", "verification_decide",
-// "idempotency_prune") and the JSON field names of the arguments are stored
-// in job rows and are therefore permanent.
+// "idempotency_prune", "webhook_deliver") and the JSON field names of the
+// arguments are stored in job rows and are therefore permanent.
+//
+// # Webhook deliveries
+//
+// A webhook_deliver job carries a delivery id and its environment. It is
+// inserted in the transaction that writes the event (a transactional
+// outbox), and each run makes one HTTP attempt through
+// Handlers.DeliverWebhook. The kind has its own retry schedule (Persona's,
+// see WebhookRetryDelay, scaled by Config.WebhookRetryScale), eight
+// attempts in all, and its own timeout (Config.WebhookJobTimeout, a little
+// above the HTTP timeout), so that a run cut short by a crash is rescued
+// once Config.RescueAfter has passed rather than after River's hour.
 //
 // # Which database handle to pass
 //
