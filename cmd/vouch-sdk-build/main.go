@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 
-// Command vouch-sdk-build bundles the browser SDK (sdk/js/src/index.ts)
-// with esbuild's Go API into the files the server ships:
+// Command vouch-sdk-build bundles the browser SDK with esbuild's Go API
+// into the files the server ships:
 //
-//	web/static/sdk/vouch.js    IIFE for <script>, global Vouch, minified
-//	web/static/sdk/vouch.mjs   ES module, minified
+//	web/static/sdk/vouch.js    IIFE for <script> (src/global.ts), global Vouch, minified
+//	web/static/sdk/vouch.mjs   ES module (src/index.ts), minified
 //
 // and the same two files under sdk/js/dist/ for the npm package. Building
 // needs Go only, no Node. Run it from the repository root after changing
@@ -66,9 +66,9 @@ func Build(root string) (map[string][]byte, error) {
 	}
 	out := map[string][]byte{}
 	for _, f := range []struct {
-		ext    string
-		format api.Format
-	}{{".js", api.FormatIIFE}, {".mjs", api.FormatESModule}} {
+		ext, entry string
+		format     api.Format
+	}{{".js", "sdk/js/src/global.ts", api.FormatIIFE}, {".mjs", "sdk/js/src/index.ts", api.FormatESModule}} {
 		define := map[string]string{"__VERSION__": fmt.Sprintf("%q", version)}
 		if f.format == api.FormatIIFE {
 			// A classic script has no import.meta: its origin comes from
@@ -76,11 +76,10 @@ func Build(root string) (map[string][]byte, error) {
 			define["import.meta.url"] = "undefined"
 		}
 		res := api.Build(api.BuildOptions{
-			EntryPoints:       []string{"sdk/js/src/index.ts"},
+			EntryPoints:       []string{f.entry},
 			AbsWorkingDir:     abs,
 			Bundle:            true,
 			Format:            f.format,
-			GlobalName:        "Vouch",
 			Platform:          api.PlatformBrowser,
 			Target:            api.ES2022,
 			MinifyWhitespace:  true,
@@ -88,8 +87,11 @@ func Build(root string) (map[string][]byte, error) {
 			MinifySyntax:      true,
 			// Internal properties end in "_" and may be renamed: they are
 			// not part of the API, and short names keep the bundle small.
-			MangleProps:   "_$",
-			Define:        define,
+			MangleProps: "_$",
+			Define:      define,
+			// The build reads no tsconfig.json (that one is for tsc): the
+			// output depends on the sources and these options alone.
+			TsconfigRaw:   `{"compilerOptions":{"verbatimModuleSyntax":true}}`,
 			Charset:       api.CharsetUTF8,
 			LegalComments: api.LegalCommentsNone,
 			Banner:        map[string]string{"js": fmt.Sprintf("/*! Vouch SDK %s | Apache-2.0 */", version)},

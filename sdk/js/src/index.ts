@@ -105,20 +105,14 @@ export class Client {
     const d = document;
     const el = (this.el_ = d.createElement('div'));
     el.id = this.id_ = newContainerId();
-    Object.assign(el.style, {
-      position: 'fixed',
-      inset: '0',
-      zIndex: '9999',
-      display: 'none',
-      alignItems: 'center',
-      justifyContent: 'center',
-      background: 'rgba(0,0,0,.5)',
-    });
+    // Styles are set through the CSSOM, which a host page's CSP allows
+    // even without 'unsafe-inline' styles.
+    el.style.cssText = 'position:fixed;inset:0;z-index:9999;display:none;align-items:center;justify-content:center;background:rgba(0,0,0,.5)';
     const spin = (this.spin_ = d.createElement('div'));
-    Object.assign(spin.style, { position: 'absolute', width: '32px', height: '32px', border: '3px solid #fff', borderTopColor: 'transparent', borderRadius: '50%' });
+    spin.style.cssText = 'position:absolute;width:32px;height:32px;border:3px solid #fff;border-top-color:transparent;border-radius:50%';
     spin.animate?.([{ transform: 'rotate(0)' }, { transform: 'rotate(1turn)' }], { duration: 800, iterations: Infinity });
     const f = (this.frame_ = d.createElement('iframe'));
-    Object.assign(f.style, { position: 'relative', border: '0', width: '100%', height: '100%' });
+    f.style.cssText = 'position:relative;border:0;width:100%;height:100%';
     f.setAttribute('role', 'dialog');
     f.setAttribute('aria-modal', 'true');
     this.off_ = listen(this.host_, this.id_, () => f.contentWindow, { ...o, on: (m) => route(m, o, (n) => this.on_(n, m)) });
