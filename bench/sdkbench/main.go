@@ -194,7 +194,7 @@ func (v *vouchProcess) formTemplate() (string, error) {
 	}
 	req.Header.Set("Authorization", "Bearer "+v.key)
 	req.Header.Set("Content-Type", "application/json")
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := (&http.Client{Timeout: 10 * time.Second}).Do(req)
 	if err != nil {
 		return "", err
 	}

@@ -119,3 +119,20 @@ func TestKebabCase(t *testing.T) {
 		require.Equal(t, []string{"fields[" + want + "]"}, got, "kebab of %q", key)
 	}
 }
+
+// TestESModule imports /sdk/v1/vouch.mjs from the host page's origin (it
+// needs Access-Control-Allow-Origin) and checks that the module, too,
+// defaults the host to the origin it was served from.
+func TestESModule(t *testing.T) {
+	t.Parallel()
+	e := newSDKEnv(t)
+	got := eval[map[string]string](t, e, fmt.Sprintf(`import(%q).then(m => {
+		const c = new m.default.Client({templateId: 'itmpl_esm'});
+		const src = document.querySelectorAll('iframe.vouch-widget__iframe');
+		return {base: c.baseUrl, src: src[src.length - 1].src, named: typeof m.Client, version: m.version};
+	})`, e.vouch.URL+"/sdk/v1/vouch.mjs"))
+	require.Equal(t, e.vouch.URL, got["base"])
+	require.True(t, strings.HasPrefix(got["src"], e.vouch.URL+"/widget?"), got["src"])
+	require.Equal(t, "function", got["named"])
+	require.Equal(t, "vouch-1.0.0", got["version"])
+}
