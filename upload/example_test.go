@@ -16,14 +16,14 @@ import (
 // stores only the result; errors carry a message fit for the individual.
 func ExampleNormalize() {
 	var in bytes.Buffer
-	_ = png.Encode(&in, image.NewGray(image.Rect(0, 0, 3000, 1500)))
+	_ = png.Encode(&in, image.NewGray(image.Rect(0, 0, 1200, 600)))
 
 	data, err := upload.ReadAll(&in, upload.Options{})
 	if err != nil {
 		fmt.Println(vouch.ErrorMessage(err))
 		return
 	}
-	out, info, err := upload.Normalize(data, upload.Options{})
+	out, info, err := upload.Normalize(data, upload.Options{MaxLongEdge: 800})
 	if err != nil {
 		fmt.Println(vouch.ErrorMessage(err))
 		return
@@ -33,6 +33,6 @@ func ExampleNormalize() {
 	_, _, err = upload.Normalize([]byte("%PDF-1.7"), upload.Options{})
 	fmt.Println(vouch.ErrorCode(err), vouch.ErrorMessage(err))
 	// Output:
-	// png 3000 1500 → 2000 1000 true
+	// png 1200 600 → 800 400 true
 	// invalid The file is not a JPEG or PNG image.
 }

@@ -30,7 +30,8 @@ func photo(w, h int) *image.RGBA {
 			if x < w/2 && y < h/2 {
 				c = color.RGBA{230, 20, 20, 255}
 			}
-			img.SetRGBA(x, y, c)
+			i := img.PixOffset(x, y)
+			img.Pix[i], img.Pix[i+1], img.Pix[i+2], img.Pix[i+3] = c.R, c.G, c.B, c.A
 		}
 	}
 	return img
@@ -94,6 +95,22 @@ func requireCode(t *testing.T, code string, err error) {
 	require.Equal(t, code, vouch.ErrorCode(err), "%v", err)
 }
 
+// requireFast normalizes in a few times and requires the fastest run to
+// take well under 10 ms: the best of several runs measures the work, not
+// the scheduling noise of a loaded machine. It returns the error.
+func requireFast(t *testing.T, in []byte) error {
+	t.Helper()
+	best := time.Hour
+	var err error
+	for range 5 {
+		start := time.Now()
+		_, _, err = upload.Normalize(in, upload.Options{})
+		best = min(best, time.Since(start))
+	}
+	require.Less(t, best, 10*time.Millisecond)
+	return err
+}
+
 func decodeOut(t *testing.T, out []byte) image.Image {
 	t.Helper()
 	img, err := jpeg.Decode(bytes.NewReader(out))
@@ -125,12 +142,12 @@ func TestNormalize(t *testing.T) {
 
 	t.Run("Downsizes", func(t *testing.T) {
 		t.Parallel()
-		out, info, err := upload.Normalize(mustJPEG(t, photo(1200, 900)), upload.Options{MaxLongEdge: 600})
+		out, info, err := upload.Normalize(mustJPEG(t, photo(800, 600)), upload.Options{MaxLongEdge: 300})
 		require.NoError(t, err)
-		require.Equal(t, [2]int{600, 450}, [2]int{info.OutWidth, info.OutHeight})
+		require.Equal(t, [2]int{300, 225}, [2]int{info.OutWidth, info.OutHeight})
 		img := decodeOut(t, out)
-		require.Equal(t, image.Rect(0, 0, 600, 450), img.Bounds())
-		r, g, _, _ := img.At(100, 100).RGBA()
+		require.Equal(t, image.Rect(0, 0, 300, 225), img.Bounds())
+		r, g, _, _ := img.At(50, 50).RGBA()
 		require.Greater(t, r, uint32(0xC000), "the picture survives")
 		require.Less(t, g, uint32(0x4000))
 	})
@@ -167,9 +184,7 @@ func TestNormalize(t *testing.T) {
 	t.Run("PixelFloodRefusedFast", func(t *testing.T) {
 		t.Parallel()
 		flood := pngHeader(100000, 100000)
-		start := time.Now()
-		_, _, err := upload.Normalize(flood, upload.Options{})
-		require.Less(t, time.Since(start), 10*time.Millisecond)
+		err := requireFast(t, flood)
 		requireCode(t, vouch.EINVALID, err)
 		require.Contains(t, vouch.ErrorMessage(err), "too large (100000×100000 pixels)")
 	})
@@ -181,10 +196,7 @@ func TestNormalize(t *testing.T) {
 		require.Positive(t, sof)
 		binary.BigEndian.PutUint16(in[sof+5:], 60000) // height
 		binary.BigEndian.PutUint16(in[sof+7:], 60000) // width
-		start := time.Now()
-		_, _, err := upload.Normalize(in, upload.Options{})
-		require.Less(t, time.Since(start), 10*time.Millisecond)
-		requireCode(t, vouch.EINVALID, err)
+		requireCode(t, vouch.EINVALID, requireFast(t, in))
 	})
 
 	t.Run("TooManyMegapixels", func(t *testing.T) {
@@ -233,6 +245,23 @@ func TestNormalize(t *testing.T) {
 			require.Equal(t, "The file is not a JPEG or PNG image.", vouch.ErrorMessage(err), name)
 		}
 	})
+}
+
+// TestNormalizeConcurrently runs more normalizations than there are
+// decode slots at once: they queue and all succeed.
+func TestNormalizeConcurrently(t *testing.T) {
+	t.Parallel()
+	in := mustJPEG(t, photo(300, 200))
+	errs := make(chan error, 8)
+	for range cap(errs) {
+		go func() {
+			_, _, err := upload.Normalize(in, upload.Options{})
+			errs <- err
+		}()
+	}
+	for range cap(errs) {
+		require.NoError(t, <-errs)
+	}
 }
 
 // TestPixelFloodAllocatesLittle proves a pixel-flood header is refused
