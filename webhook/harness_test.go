@@ -21,6 +21,7 @@ import (
 
 	"github.com/vouch-id/vouch"
 	"github.com/vouch-id/vouch/blob"
+	"github.com/vouch-id/vouch/engine/sandbox"
 	"github.com/vouch-id/vouch/internal/sqlstore"
 	"github.com/vouch-id/vouch/jobs"
 	"github.com/vouch-id/vouch/postgres"
@@ -45,6 +46,9 @@ type harnessOpts struct {
 	disableAfter time.Duration
 	allowed      []string
 	timeout      time.Duration
+	// sandboxEngine decides simulated verifications with the sandbox
+	// engine, as the binary does, so their payloads carry its checks.
+	sandboxEngine bool
 }
 
 // forEachEngine runs fn as a parallel subtest on SQLite and PostgreSQL.
@@ -84,6 +88,9 @@ func newHarness(t *testing.T, dialect string, o harnessOpts) *harness {
 	keys, err := vouch.NewKeyring(bytes.Repeat([]byte{7}, vouch.KeySize))
 	require.NoError(t, err)
 	h := &harness{svc: vouch.NewService(st, keys, blobs)}
+	if o.sandboxEngine {
+		h.svc.SandboxEngine = sandbox.New()
+	}
 	if o.allowed == nil {
 		o.allowed = []string{"127.0.0.1", "::1", "localhost"}
 	}
