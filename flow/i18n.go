@@ -6,6 +6,7 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 )
@@ -75,10 +76,27 @@ func pickLanguage(param, acceptLanguage string, enabled []string) string {
 	if param != "" && ok(param) {
 		return base(param)
 	}
+	type pref struct {
+		tag string
+		q   float64
+	}
+	var prefs []pref
 	for _, part := range strings.Split(acceptLanguage, ",") {
-		tag := strings.SplitN(part, ";", 2)[0]
-		if tag != "" && ok(tag) {
-			return base(tag)
+		tag, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		q := 1.0
+		if v, found := strings.CutPrefix(strings.TrimSpace(params), "q="); found {
+			if f, err := strconv.ParseFloat(v, 64); err == nil {
+				q = f
+			}
+		}
+		if tag != "" && q > 0 {
+			prefs = append(prefs, pref{tag, q})
+		}
+	}
+	sort.SliceStable(prefs, func(i, j int) bool { return prefs[i].q > prefs[j].q })
+	for _, p := range prefs {
+		if ok(p.tag) {
+			return base(p.tag)
 		}
 	}
 	return Languages[0]

@@ -76,6 +76,8 @@ func TestPickLanguage(t *testing.T) {
 	t.Parallel()
 	require.Equal(t, "es", pickLanguage("es-MX", "", nil))
 	require.Equal(t, "de", pickLanguage("", "fr-CA;q=0.4, de-DE", []string{"de", "en"}))
+	require.Equal(t, "de", pickLanguage("", "fr-CA;q=0.4, de-DE", nil))
+	require.Equal(t, "fr", pickLanguage("", "ja, fr;q=0.8, de;q=0.5", nil))
 	require.Equal(t, "en", pickLanguage("ja", "", nil))
 	require.Equal(t, "en", pickLanguage("es", "", []string{"en"}))
 	require.Equal(t, "Paso 2 de 5", catalogue{"p": "Paso {n} de {total}"}.translate("p", "n", 2, "total", 5))
