@@ -74,6 +74,7 @@ func (h *Handler) shellView(nonce, lang string, p *Params, o *opened, hosted boo
 		"hosted":            hosted,
 		"legacy":            p.Legacy(),
 		"language":          lang,
+		"webview":           p.IsWebview,
 	}
 	v := &shellView{Nonce: nonce, Lang: lang, T: h.t(lang), Config: cfg, Step: sv, Error: fe}
 	if o != nil {
@@ -87,6 +88,9 @@ func (h *Handler) shellView(nonce, lang string, p *Params, o *opened, hosted boo
 			cfg["sessionToken"] = o.token
 			cfg["inquiryStatus"] = string(o.details.Inquiry.Status)
 			cfg["verifications"] = verificationRefs(o.details)
+			if p.IsWebview {
+				cfg["redirectUri"] = o.details.Inquiry.RedirectURI
+			}
 		}
 		if p.Legacy() && o.details == nil {
 			cfg["createQuery"] = createQuery(p)

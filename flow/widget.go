@@ -9,6 +9,11 @@ import (
 	"github.com/vouch-id/vouch"
 )
 
+// WebviewCallback is where the hosted flow in WebView mode (is-webview=true)
+// ends without a redirect-uri: the apps of Persona's WebView samples
+// intercept it (spec §2.2).
+const WebviewCallback = "https://personacallback"
+
 // opened is what a flow page found or created for its parameters.
 type opened struct {
 	env      vouch.Environment
@@ -38,6 +43,10 @@ func (h *Handler) page(w http.ResponseWriter, r *http.Request, hosted bool) {
 		h.renderPageError(w, r, nonce, &Params{}, hosted, err, ancestorsBeforeTemplate(r, hosted))
 		return
 	}
+	p.IsWebview = p.IsWebview && hosted
+	if p.IsWebview && p.RedirectURI == "" {
+		p.RedirectURI = WebviewCallback
+	}
 	if !hosted && p.IframeOrigin == "" {
 		err := configError("iframe-origin", "iframe-origin is required.")
 		h.renderPageError(w, r, nonce, p, hosted, err, "'none'")
@@ -61,11 +70,6 @@ func (h *Handler) page(w http.ResponseWriter, r *http.Request, hosted bool) {
 		}
 	}
 	if err != nil {
-		h.renderPageError(w, r, nonce, p, hosted, err, ancestors)
-		return
-	}
-	if hosted && p.RedirectURI != "" && !redirectAllowed(p.RedirectURI, &o.version.Config, o.env) {
-		err := configError("redirect-uri", "redirect-uri is not on the template's allowed origins.")
 		h.renderPageError(w, r, nonce, p, hosted, err, ancestors)
 		return
 	}
@@ -112,6 +116,9 @@ func (h *Handler) open(ctx context.Context, p *Params) (*opened, error) {
 	}
 	if _, err := vouch.CoerceFields(o.version.Config.Fields, p.Fields); err != nil {
 		return o, err
+	}
+	if p.RedirectURI != "" && p.RedirectURI != WebviewCallback && !redirectAllowed(p.RedirectURI, &o.version.Config, o.env) {
+		return o, configError("redirect-uri", "redirect-uri is not on the template's allowed origins.")
 	}
 	if p.Legacy() {
 		return o, nil

@@ -151,6 +151,13 @@ func TestVerifyAndPreload(t *testing.T) {
 	p = b.get(t, flow.RouteVerify, q)
 	require.Equal(t, http.StatusBadRequest, p.status)
 
+	// WebView mode ends on https://personacallback when no redirect-uri
+	// is given (spec §2.2).
+	p = b.get(t, flow.RouteVerify, url.Values{"inquiry-template-id": {tm.ID}, "is-webview": {"true"}})
+	require.Equal(t, http.StatusOK, p.status)
+	require.Equal(t, true, p.config["webview"])
+	require.Equal(t, flow.WebviewCallback, p.config["redirectUri"])
+
 	p = b.get(t, flow.RoutePreload, url.Values{})
 	require.Equal(t, http.StatusOK, p.status)
 	require.Contains(t, p.body, "/flow/static/flow.js")

@@ -154,11 +154,22 @@
     send('POST', route('steps/' + encodeURIComponent(f.getAttribute('data-flow-step'))), data);
   });
 
+  // webviewGo ends a WebView flow on its redirect-uri, which the app
+  // intercepts (spec §2.2): persona-inquiry-id always, inquiry-id only on
+  // success.
+  function webviewGo(base, status) {
+    var u = new URL(base || cfg.redirectUri, window.location.href);
+    if (state.inquiryId) { u.searchParams.set('persona-inquiry-id', state.inquiryId); }
+    if (status === 'failed' || !status) { u.searchParams.delete('inquiry-id'); }
+    window.location.assign(u.toString());
+  }
+
   function exit() {
     if (state.ended) { return; }
     state.ended = true;
     confirmBox.hidden = true;
     post('exit', { inquiryId: state.inquiryId, sessionToken: state.inquiryId ? state.token : undefined });
+    if (cfg.webview && cfg.redirectUri) { webviewGo(cfg.redirectUri, ''); }
   }
 
   function confirmExit() {
@@ -174,7 +185,11 @@
     var meta = JSON.parse(s.getAttribute('data-meta') || '{}');
     post(meta.name, meta.metadata);
     var to = document.getElementById('done').getAttribute('data-redirect');
-    if (cfg.hosted && to) { window.location.assign(to); }
+    if (cfg.webview && to) {
+      webviewGo(to, meta.metadata && meta.metadata.status);
+    } else if (cfg.hosted && to) {
+      window.location.assign(to);
+    }
   }
 
   document.addEventListener('click', function (e) {
@@ -206,7 +221,7 @@
     }
   });
 
-  if (cfg.hosted) { document.getElementById('close').hidden = true; }
+  if (cfg.hosted && !cfg.webview) { document.getElementById('close').hidden = true; }
   post('load');
   if (cfg.error) {
     post('error', undefined, cfg.error);
