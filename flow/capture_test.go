@@ -83,3 +83,28 @@ func TestGovernmentIDUpload(t *testing.T) {
 	require.Equal(t, "dl", v.Data["id-class"])
 	require.Len(t, v.Blobs, 2)
 }
+
+// TestSelfieProfileAndCenter checks that a profile_and_center selfie asks
+// for the centre, left and right poses, and a centre-only one for the
+// centre alone.
+func TestSelfieProfileAndCenter(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	for capture, want := range map[string][]string{
+		vouch.SelfieProfileAndCenter: {"center", "left", "right"},
+		vouch.SelfieCenter:           {"center"},
+	} {
+		cfg := formConfig()
+		cfg.Steps = []vouch.Step{{Name: "selfie", Type: vouch.StepSelfie, Capture: capture}, {Name: "done", Type: vouch.StepCompletion}}
+		tm := b.template(t, vouch.Sandbox, false, cfg)
+		p := b.get(t, flow.RouteWidget, widgetQuery(tm.ID))
+		require.Equal(t, http.StatusOK, p.status)
+		var got []string
+		for _, side := range []string{"center", "left", "right", "front", "back"} {
+			if bytes.Contains([]byte(p.body), []byte(`data-side="`+side+`"`)) {
+				got = append(got, side)
+			}
+		}
+		require.Equal(t, want, got, capture)
+	}
+}

@@ -70,6 +70,14 @@ func TestAccessibility(t *testing.T) {
 		"fr": {"Vos informations", "Nous n’avons pas pu vous vérifier"},
 		"de": {"Ihre Angaben", "Wir konnten Sie nicht verifizieren"},
 	}
+	t.Run("ErrorView", func(t *testing.T) {
+		t.Parallel()
+		o := browsertest.Options{Width: 360, Height: 740}
+		r := newRun(t, v, officialDriver, o)
+		r.start(map[string]any{"templateId": "itmpl_00000000000000000000000000", "environment": "sandbox"})
+		r.waitFrame(`document.querySelector('.step-error') !== null`)
+		axeCheck(t, r, axe, "error")
+	})
 	for lang, want := range titles {
 		t.Run(lang, func(t *testing.T) {
 			t.Parallel()
