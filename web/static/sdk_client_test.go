@@ -3,6 +3,7 @@
 package static_test
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -50,4 +51,37 @@ func TestSDKClientLifecycle(t *testing.T) {
 	require.Equal(t, map[string]any{"inquiryId": "inq_2", "status": "completed", "fields": map[string]any{"a": float64(1)}},
 		eval[map[string]any](t, e, `__log.find(l => l.cb == 'onComplete').args[0]`))
 	require.False(t, eval[bool](t, e, `client.isOpen`))
+}
+
+// TestSetupEvents wires callbacks to an iframe the page made itself, as
+// persona-react does: setupIframe points it at the flow and setupEvents
+// accepts messages from that iframe only, with the ready metadata passed
+// to onReady. The returned function unsubscribes.
+func TestSetupEvents(t *testing.T) {
+	t.Parallel()
+	e := newSDKEnv(t)
+	e.plan(t, "/widget",
+		map[string]any{"containerId": "$cid", "templateId": "$tid", "name": "load"},
+		map[string]any{"containerId": "$cid", "templateId": "$tid", "name": "ready",
+			"metadata": map[string]any{"preferredDimensions": map[string]any{"minimumHeight": 650}, "styles": map[string]any{"borderRadius": 8}}},
+	)
+	eval[bool](t, e, fmt.Sprintf(`(() => {
+		const f = document.createElement('iframe');
+		const opts = {templateId: 'itmpl_inline', host: %q};
+		Vouch.setupIframe(f, 'my-widget', 'inline', opts);
+		window.off = Vouch.setupEvents('my-widget', {...opts, onLoad: cb('onLoad'), onReady: cb('onReady')});
+		document.body.append(f);
+		return true;
+	})()`, e.vouch.URL))
+	waitFor(t, e, `__log.some(l => l.cb == 'onReady')`)
+	require.Equal(t, []string{"onLoad", "onReady"}, logged(t, e))
+	require.Equal(t, map[string]any{"preferredDimensions": map[string]any{"minimumHeight": float64(650)}, "styles": map[string]any{"borderRadius": float64(8)}},
+		eval[map[string]any](t, e, `__log[1].args[0]`))
+	src := eval[string](t, e, `document.querySelector('iframe').src`)
+	require.Contains(t, src, "container-id=my-widget&flow-type=inline&")
+
+	// Unsubscribed, a reload of the flow reaches no callback.
+	eval[bool](t, e, `(off(), __log = [], document.querySelector('iframe').src += '&again=1', true)`)
+	waitFor(t, e, `__seen.filter(s => s.data && s.data.name == 'ready').length >= 2`)
+	require.Empty(t, logged(t, e))
 }
