@@ -17,5 +17,9 @@ fi
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 echo "go: $(go version)"
 echo "chromium: $(chromium --version 2>/dev/null || echo unknown)"
+# Browser timings move with other work on the machine: say how busy it was.
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 ./bin/sdkbench -vouch ./bin/vouch -persona "$persona" -runs "${RUNS:-15}"
+echo
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
