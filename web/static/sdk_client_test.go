@@ -85,3 +85,17 @@ func TestSetupEvents(t *testing.T) {
 	waitFor(t, e, `__seen.filter(s => s.data && s.data.name == 'ready').length >= 2`)
 	require.Empty(t, logged(t, e))
 }
+
+// TestPreload loads the flow's /preload page in a hidden iframe, resolves
+// once it has loaded and leaves nothing behind.
+func TestPreload(t *testing.T) {
+	t.Parallel()
+	e := newSDKEnv(t)
+	got := eval[string](t, e, fmt.Sprintf(`(() => {
+		let src = '';
+		new MutationObserver(ms => ms.forEach(m => m.addedNodes.forEach(n => { if (n.src) src = n.src; })))
+			.observe(document.body, {childList: true});
+		return Vouch.Client.preload(%q).then(() => src + ' ' + document.querySelectorAll('iframe').length);
+	})()`, e.vouch.URL))
+	require.Equal(t, e.vouch.URL+"/preload 0", got)
+}
