@@ -6,6 +6,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -35,7 +37,7 @@ func newRun(t *testing.T, v *vouchServer, d driver, o browsertest.Options) *run 
 	if o.Timeout == 0 {
 		o.Timeout = 90 * time.Second
 	}
-	ctx := browsertest.New(t, o)
+	ctx := newBrowser(t, o)
 	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(host+"/")))
 	return &run{t: t, v: v, d: d, ctx: ctx, frames: map[string]bool{}}
 }
@@ -174,4 +176,26 @@ func event(t *testing.T, log []entry, name string) map[string]any {
 	}
 	t.Fatalf("no %s event in the log", name)
 	return nil
+}
+
+// browserSlots bounds how many Chromiums run at once. Each one is several
+// busy processes; on the two-core machines the suite runs on, more than one
+// at a time only slows every package's tests down (and starves the timing
+// of others), so by default the scenarios queue for one browser.
+// VOUCH_E2E_BROWSERS raises the bound on bigger machines.
+var browserSlots = func() chan struct{} {
+	n, err := strconv.Atoi(os.Getenv("VOUCH_E2E_BROWSERS"))
+	if err != nil || n < 1 {
+		n = 1
+	}
+	return make(chan struct{}, n)
+}()
+
+// newBrowser waits for a browser slot and starts Chromium; the slot is
+// given back after the browser is closed.
+func newBrowser(t *testing.T, o browsertest.Options) context.Context {
+	t.Helper()
+	browserSlots <- struct{}{}
+	t.Cleanup(func() { <-browserSlots })
+	return browsertest.New(t, o)
 }

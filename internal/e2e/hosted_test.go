@@ -30,7 +30,7 @@ func TestHostedFlow(t *testing.T) {
 		tm := v.template(t, false, formTemplate())
 		q := url.Values{"inquiry-template-id": {tm.ID}, "environment": {"sandbox"}, "reference-id": {"user-9"},
 			"redirect-uri": {host + "/done?from=vouch"}, "fields[name-first]": {"Jane"}}
-		ctx := browsertest.New(t, browsertest.Options{Width: 360, Height: 740})
+		ctx := newBrowser(t, browsertest.Options{Width: 360, Height: 740})
 		require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(v.url+"/verify?"+q.Encode())))
 		r := &run{t: t, v: v, ctx: ctx, frame: ctx}
 		r.waitStep("start")
@@ -52,7 +52,7 @@ func TestHostedFlow(t *testing.T) {
 		tm := v.template(t, false, formTemplate())
 		q := url.Values{"inquiry-template-id": {tm.ID}, "environment": {"sandbox"}, "is-webview": {"true"},
 			"redirect-uri": {host + "/done"}}
-		ctx := browsertest.New(t, browsertest.Options{})
+		ctx := newBrowser(t, browsertest.Options{})
 		require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(v.url+"/verify?"+q.Encode())))
 		r := &run{t: t, v: v, ctx: ctx, frame: ctx}
 		r.waitStep("start")
