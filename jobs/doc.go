@@ -66,8 +66,10 @@
 // River's SQLite driver has no LISTEN/NOTIFY: it writes notifications to an
 // outbox table that its listener polls every 50 ms, and the database/sql
 // PostgreSQL driver only polls. Config.PollInterval (100 ms by default)
-// bounds how long a due job waits before it is fetched. Jobs scheduled in
-// the future, and retries more than a few seconds away, are made available
-// by River's scheduler, which the elected leader runs every five seconds,
-// so a scheduled job starts up to about five seconds after its time.
+// bounds how long a due job waits before it is fetched; webhook deliveries
+// have their own queue, QueueWebhook, polled every WebhookPollInterval
+// (20 ms by default) with its own workers. Jobs scheduled in the future,
+// and retries more than a few seconds away, are made available by River's
+// scheduler, which the elected leader runs every five seconds, so a
+// scheduled job starts up to about five seconds after its time.
 package jobs

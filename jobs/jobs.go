@@ -82,6 +82,14 @@ type Config struct {
 	// WebhookJobTimeout bounds one delivery run (DefaultWebhookJobTimeout);
 	// keep it a little above the HTTP timeout.
 	WebhookJobTimeout time.Duration
+	// WebhookMaxWorkers bounds how many deliveries run at once, besides
+	// MaxWorkers (DefaultWebhookMaxWorkers). A delivery mostly waits on
+	// its receiver, so many can run at once.
+	WebhookMaxWorkers int
+	// WebhookPollInterval is how often the webhook queue looks for due
+	// deliveries (DefaultWebhookPollInterval); it bounds how long a new
+	// delivery waits to start.
+	WebhookPollInterval time.Duration
 	// RescueAfter is how long a job may stay running before River's
 	// rescuer, which runs every 30 s on the leader, treats it as cut short
 	// by a crash and retries it; 0 means River's hour. It must exceed every
@@ -160,7 +168,18 @@ func New(db *sql.DB, dialect string, cfg Config) (*Queue, error) {
 		rc.FetchPollInterval = poll
 		// River refuses a poll interval shorter than the cooldown.
 		rc.FetchCooldown = min(river.FetchCooldownDefault, poll)
-		rc.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: maxWorkers}}
+		webhookPoll := cfg.WebhookPollInterval
+		if webhookPoll <= 0 {
+			webhookPoll = DefaultWebhookPollInterval
+		}
+		webhookWorkers := cfg.WebhookMaxWorkers
+		if webhookWorkers <= 0 {
+			webhookWorkers = DefaultWebhookMaxWorkers
+		}
+		rc.Queues = map[string]river.QueueConfig{
+			river.QueueDefault: {MaxWorkers: maxWorkers},
+			QueueWebhook:       {MaxWorkers: webhookWorkers, FetchCooldown: webhookPoll, FetchPollInterval: webhookPoll},
+		}
 		if cfg.Handlers.PruneIdempotency != nil {
 			rc.PeriodicJobs = append(rc.PeriodicJobs, idempotencyPrunePeriodic())
 		}

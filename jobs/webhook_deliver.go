@@ -21,6 +21,30 @@ const KindWebhookDeliver = "webhook_deliver"
 // DefaultWebhookJobTimeout bounds one delivery run when Config does not.
 const DefaultWebhookJobTimeout = 30 * time.Second
 
+// QueueWebhook is the River queue of webhook deliveries. Deliveries have
+// their own queue because they differ from the other kinds: they are many
+// (one per event and endpoint), they spend their time waiting on a
+// receiver rather than on the CPU or the database, and a receiver expects
+// them within a fraction of a second. The queue name is stored in job rows
+// and is permanent; a webhook_deliver job in the default queue (written
+// before this queue existed) still runs there.
+const QueueWebhook = "webhook"
+
+// Defaults of the webhook queue for Config's zero values. A fetch runs at
+// most every DefaultWebhookPollInterval and takes up to as many jobs as
+// there are free workers, so together they bound both how long a new
+// delivery waits (the store inserts jobs inside its own transactions,
+// which River does not announce to the process, and River's database/sql
+// PostgreSQL driver has no LISTEN, so a new job waits for the next poll)
+// and how many deliveries run a second. On the default queue (10 workers,
+// 100 ms) delivery stalled below 60 a second with events arriving tens of
+// seconds late (docs/benchmarks.md, "Webhooks"). Polling every 20 ms costs
+// an idle SQLite server about 3 % of a core; 10 ms cost 7 %.
+const (
+	DefaultWebhookMaxWorkers   = 100
+	DefaultWebhookPollInterval = 20 * time.Millisecond
+)
+
 // WebhookDeliverArgs are the stored arguments of a webhook_deliver job:
 // ids only. The JSON names are permanent, like the kind.
 type WebhookDeliverArgs struct {
@@ -32,9 +56,9 @@ type WebhookDeliverArgs struct {
 func (WebhookDeliverArgs) Kind() string { return KindWebhookDeliver }
 
 // InsertOpts implements river.JobArgsWithInsertOpts: spec §5.3's eight
-// attempts in all.
+// attempts in all, on the webhook queue.
 func (WebhookDeliverArgs) InsertOpts() river.InsertOpts {
-	return river.InsertOpts{MaxAttempts: vouch.WebhookMaxAttempts}
+	return river.InsertOpts{MaxAttempts: vouch.WebhookMaxAttempts, Queue: QueueWebhook}
 }
 
 // newWebhookDeliverArgs checks and converts the domain job.
