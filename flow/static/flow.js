@@ -74,7 +74,7 @@
     var s = stepEl();
     clearTimeout(state.poll);
     if (s && s.getAttribute('data-type') === 'processing') {
-      state.poll = setTimeout(function () { send('GET', route('state'), null); }, 700);
+      state.poll = setTimeout(function () { send('GET', route('state'), null); }, 400);
     }
     if (window.VouchCapture && s) { window.VouchCapture.init(s, api); }
   }
@@ -172,10 +172,19 @@
     if (cfg.webview && cfg.redirectUri) { webviewGo(cfg.redirectUri, ''); }
   }
 
+  // The leave dialog is modal: the step behind it is inert (out of the tab
+  // order and of the accessibility tree) until the dialog closes.
   function confirmExit() {
     if (state.ended) { return; }
     confirmBox.hidden = false;
+    main.inert = true;
     document.getElementById('confirm-title').focus();
+  }
+
+  function stay() {
+    confirmBox.hidden = true;
+    main.inert = false;
+    focusStep();
   }
 
   function done() {
@@ -196,13 +205,13 @@
     var t = e.target && e.target.closest ? e.target.closest('button') : null;
     if (!t) { return; }
     if (t.id === 'close') { confirmExit(); }
-    if (t.id === 'confirm-stay') { confirmBox.hidden = true; focusStep(); }
+    if (t.id === 'confirm-stay') { stay(); }
     if (t.id === 'confirm-leave') { exit(); }
     if (t.id === 'done') { done(); }
   });
 
   document.addEventListener('keydown', function (e) {
-    if (e.key === 'Escape' && !confirmBox.hidden) { confirmBox.hidden = true; focusStep(); }
+    if (e.key === 'Escape' && !confirmBox.hidden) { stay(); }
   });
 
   // Messages from the embedding page: only from our parent and only from

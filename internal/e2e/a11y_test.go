@@ -91,7 +91,11 @@ func TestAccessibility(t *testing.T) {
 			r.eval(`document.getElementById('close').click()`)
 			r.waitFrame(`!document.getElementById('confirm').hidden && document.activeElement.id === 'confirm-title'`)
 			axeCheck(t, r, axe, "confirm")
-			r.eval(`document.getElementById('confirm-stay').click()`)
+			r.waitFrame(`document.getElementById('main').inert`)
+			// Escape closes the dialog and gives focus back to the step.
+			_, err := chromedp.Run(r.frame, chromedp.KeyEvent("\u001b"))
+			require.NoError(t, err)
+			r.waitFrame(`document.getElementById('confirm').hidden && !document.getElementById('main').inert && document.activeElement.id === 'step-title'`)
 			r.eval(`document.getElementById('continue').click()`)
 			r.waitStep("about-you")
 			require.Equal(t, want[0], stepTitle(t, r))
