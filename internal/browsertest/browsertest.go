@@ -73,6 +73,10 @@ func New(t testing.TB, o Options) context.Context {
 		chromedp.Flag("disable-sync", true),
 		chromedp.Flag("disable-quic", true),
 		chromedp.Flag("disable-features", "MediaRouter,OptimizationHints,Translate"),
+		// Resolve no name but loopback: whatever Chromium still tries to
+		// reach on its own (update checks, sign-in) fails at once, and
+		// nothing a test page does can leave the machine by name.
+		chromedp.Flag("host-resolver-rules", "MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1"),
 		chromedp.Flag("use-fake-device-for-media-stream", true),
 	}
 	if o.DenyCamera {
