@@ -79,7 +79,7 @@ var options = []option{
 		func(c *Config, v string) (err error) { c.RateWindow, err = time.ParseDuration(v); return }},
 	{"max-body-bytes", "VOUCH_MAX_BODY_BYTES", "1048576", "Largest API request body; larger ones get 413.", false,
 		func(c *Config, v string) (err error) { c.MaxBodyBytes, err = strconv.ParseInt(v, 10, 64); return }},
-	{"demo", "VOUCH_DEMO", "true", "Serve the demo page at /demo (sandbox only). Turn off in production.", false,
+	{"demo", "VOUCH_DEMO", "true", "Serve the demo page at /demo, which opens the flow for sandbox (and, where the template allows the demo origin, production) templates. Turn off in production.", false,
 		func(c *Config, v string) (err error) { c.Demo, err = strconv.ParseBool(v); return }},
 	{"shutdown-timeout", "VOUCH_SHUTDOWN_TIMEOUT", "30s", "How long SIGTERM waits for requests and jobs to finish.", false,
 		func(c *Config, v string) (err error) { c.ShutdownTimeout, err = time.ParseDuration(v); return }},
