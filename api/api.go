@@ -72,7 +72,6 @@ func NewHandler(svc *vouch.Service, cfg Config) http.Handler {
 	route("GET /api/v1/events", h.listEvents)
 	route("GET /api/v1/events/{id}", h.getEvent)
 
-	route("POST /api/v1/inquiry-templates", h.createTemplate)
 	route("POST /api/v1/webhooks", h.createWebhook)
 	route("GET /api/v1/webhooks", h.listWebhooks)
 	route("GET /api/v1/webhooks/{id}", h.getWebhook)
@@ -85,6 +84,7 @@ func NewHandler(svc *vouch.Service, cfg Config) http.Handler {
 	route("POST /api/v1/webhooks/{id}/deliveries/{delivery}/redeliver", h.redeliverWebhook)
 	route("POST /api/v1/webhooks/{id}/redeliver-failed", h.redeliverFailedWebhooks)
 
+	route("POST /api/v1/inquiry-templates", h.createTemplate)
 	route("GET /api/v1/inquiry-templates", h.listTemplates)
 	route("GET /api/v1/inquiry-templates/{id}", h.getTemplate)
 	route("POST /api/v1/inquiry-templates/{id}/publish", h.publishTemplate)
