@@ -182,9 +182,19 @@ func (s *Service) RecordWebhookAttempt(ctx Context, env Environment, a WebhookAt
 		if err != nil {
 			return err
 		}
-		w, err := tx.WebhookGetForUpdate(ctx, env, d.WebhookID)
+		// Most attempts succeed for an endpoint that is not failing and
+		// leave it as it is; locking its row for those would serialise
+		// every delivery to one endpoint. Only an attempt that may change
+		// the failure run locks it, and trackFailures decides on the
+		// locked row.
+		w, err := tx.WebhookGetByID(ctx, env, d.WebhookID)
 		if err != nil {
 			return err
+		}
+		if !a.Succeeded() || w.FailingSince != nil {
+			if w, err = tx.WebhookGetForUpdate(ctx, env, d.WebhookID); err != nil {
+				return err
+			}
 		}
 		d.Attempts++
 		a.Number, a.Environment, a.WebhookID = d.Attempts, env, w.ID

@@ -35,6 +35,7 @@ import (
 // whose webhook handler is a real Deliverer.
 type harness struct {
 	svc      *vouch.Service
+	db       *sql.DB // the store's database, for tests that lock rows
 	template string
 	// failInsert, when set, makes the job inserter fail after inserting a
 	// webhook_deliver job, to force a rollback of the whole transaction.
@@ -87,7 +88,7 @@ func newHarness(t *testing.T, dialect string, o harnessOpts) *harness {
 	require.NoError(t, err)
 	keys, err := vouch.NewKeyring(bytes.Repeat([]byte{7}, vouch.KeySize))
 	require.NoError(t, err)
-	h := &harness{svc: vouch.NewService(st, keys, blobs)}
+	h := &harness{svc: vouch.NewService(st, keys, blobs), db: db}
 	if o.sandboxEngine {
 		h.svc.SandboxEngine = sandbox.New()
 	}
