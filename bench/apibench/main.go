@@ -12,25 +12,20 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
-	"context"
-	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"os"
-	"os/exec"
-	"regexp"
 	"runtime"
 	"sort"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/vouch-id/vouch/bench/internal/vouchproc"
 )
 
 func main() {
@@ -62,14 +57,15 @@ func run(bin, database string, d time.Duration, conc int) error {
 		return err
 	}
 	defer stop()
-	url, key, stopVouch, err := startVouch(bin, database)
+	v, err := vouchproc.Start(bin, vouchproc.Options{Database: database})
 	if err != nil {
 		return err
 	}
-	defer stopVouch()
+	defer v.Stop()
+	url, key := v.URL, v.Key
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: conc * 2}}
 
-	tmpl, err := demoTemplate(client, url, key)
+	tmpl, err := v.DemoTemplate(client)
 	if err != nil {
 		return err
 	}
@@ -78,7 +74,7 @@ func run(bin, database string, d time.Duration, conc int) error {
 	var sample struct {
 		Data struct{ ID string } `json:"data"`
 	}
-	if err := call(client, "POST", url+"/api/v1/inquiries", key, createBody, &sample); err != nil {
+	if err := v.Call(client, "POST", "/api/v1/inquiries", createBody, &sample); err != nil {
 		return err
 	}
 	retrieveURL := url + "/api/v1/inquiries/" + sample.Data.ID
@@ -233,113 +229,4 @@ func startBaseline() (string, func(), error) {
 	})}
 	go func() { _ = srv.Serve(ln) }()
 	return "http://" + ln.Addr().String(), func() { _ = srv.Close() }, nil
-}
-
-var keyRE = regexp.MustCompile(`vouch_sandbox_[0-9A-Za-z]+`)
-
-// startVouch runs the binary on a fresh data folder and returns its URL and
-// the sandbox key it prints on first start.
-func startVouch(bin, database string) (string, string, func(), error) {
-	dir, err := os.MkdirTemp("", "vouch-bench-")
-	if err != nil {
-		return "", "", nil, err
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", "", nil, err
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	cmd := exec.Command(bin, "serve", "--data-dir", dir, "--listen", addr, "--rate-limit", "0", "--demo=false")
-	cmd.Env = append(os.Environ(), "VOUCH_LOG_LEVEL=info")
-	if database != "sqlite" {
-		cmd.Env = append(cmd.Env, "VOUCH_DATABASE_URL="+database)
-	}
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		return "", "", nil, err
-	}
-	cmd.Stderr = io.Discard
-	if err := cmd.Start(); err != nil {
-		return "", "", nil, err
-	}
-	stop := func() {
-		_ = cmd.Process.Signal(os.Interrupt)
-		_ = cmd.Wait()
-		_ = os.RemoveAll(dir)
-	}
-	keyc := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(out)
-		for sc.Scan() {
-			if k := keyRE.FindString(sc.Text()); k != "" {
-				select {
-				case keyc <- k:
-				default:
-				}
-			}
-		}
-	}()
-	select {
-	case k := <-keyc:
-		url := "http://" + addr
-		if err := waitReady(url); err != nil {
-			stop()
-			return "", "", nil, err
-		}
-		return url, k, stop, nil
-	case <-time.After(60 * time.Second):
-		stop()
-		return "", "", nil, errors.New("vouch printed no sandbox key within 60s")
-	}
-}
-
-func waitReady(url string) error {
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	for ctx.Err() == nil {
-		resp, err := http.Get(url + "/readyz")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == 200 {
-				return nil
-			}
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	return errors.New("vouch did not become ready")
-}
-
-func demoTemplate(c *http.Client, url, key string) (string, error) {
-	var list struct {
-		Data []struct{ ID string } `json:"data"`
-	}
-	if err := call(c, "GET", url+"/api/v1/inquiry-templates", key, nil, &list); err != nil {
-		return "", err
-	}
-	for _, t := range list.Data {
-		if strings.HasPrefix(t.ID, "itmpl_") {
-			return t.ID, nil
-		}
-	}
-	return "", errors.New("no itmpl_ template found")
-}
-
-func call(c *http.Client, method, url, key string, body []byte, into any) error {
-	req, err := http.NewRequest(method, url, bytes.NewReader(body))
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Authorization", "Bearer "+key)
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := c.Do(req)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode >= 300 {
-		return fmt.Errorf("%s %s: %d %s", method, url, resp.StatusCode, b)
-	}
-	return json.Unmarshal(b, into)
 }

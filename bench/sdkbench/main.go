@@ -18,21 +18,17 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"compress/gzip"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
-	"os/exec"
-	"regexp"
 	"sort"
-	"strconv"
 	"time"
+
+	"github.com/vouch-id/vouch/bench/internal/vouchproc"
 )
 
 func main() {
@@ -58,17 +54,19 @@ func run(bin, personaPath string, runs int) error {
 	if err != nil {
 		return fmt.Errorf("the official SDK (bench/sdk.sh fetches it): %w", err)
 	}
-	v, err := startVouch(bin)
+	// The flow is reached as localhost, another site than the host page's
+	// 127.0.0.1, as a customer's page and Vouch are.
+	v, err := vouchproc.Start(bin, vouchproc.Options{Host: "localhost"})
 	if err != nil {
 		return err
 	}
-	defer v.stop()
-	tmpl, err := v.formTemplate()
+	defer v.Stop()
+	tmpl, err := formTemplate(v)
 	if err != nil {
 		return err
 	}
 	sdks := []sdk{
-		{"Vouch SDK", v.url + "/sdk/v1/vouch.js", `new Vouch.Client(Object.assign({}, opts, {host: host}))`},
+		{"Vouch SDK", v.URL + "/sdk/v1/vouch.js", `new Vouch.Client(Object.assign({}, opts, {host: host}))`},
 		{"persona 5.9.0", "/persona.js", `new Persona.Client(Object.assign({}, opts, {customHost: host}))`},
 	}
 	hostURL, stopHost, err := startHost(personaJS, sdks)
@@ -82,7 +80,7 @@ func run(bin, personaPath string, runs int) error {
 	fmt.Println()
 	fmt.Println("| bundle | bytes | gzipped (-9) |")
 	fmt.Println("|---|---:|---:|")
-	for _, b := range []struct{ name, url string }{{"vouch.js (IIFE)", v.url + "/sdk/v1/vouch.js"}, {"vouch.mjs (ESM)", v.url + "/sdk/v1/vouch.mjs"}} {
+	for _, b := range []struct{ name, url string }{{"vouch.js (IIFE)", v.URL + "/sdk/v1/vouch.js"}, {"vouch.mjs (ESM)", v.URL + "/sdk/v1/vouch.mjs"}} {
 		body, err := get(b.url)
 		if err != nil {
 			return err
@@ -98,7 +96,7 @@ func run(bin, personaPath string, runs int) error {
 		page := fmt.Sprintf("%s/%d", hostURL, i)
 		var coldLoad, coldReady, warmLoad, warmReady []float64
 		for i := 0; i < runs; i++ {
-			cold, warm, err := timeRun(page, v.host, opts)
+			cold, warm, err := timeRun(page, v.Host, opts)
 			if err != nil {
 				return fmt.Errorf("%s: %w", s.name, err)
 			}
@@ -125,95 +123,21 @@ func run(bin, personaPath string, runs int) error {
 	return nil
 }
 
-// vouchProcess is the running binary, reached at http://localhost:<port>
-// so that the host page on 127.0.0.1 is another site, as in production.
-type vouchProcess struct {
-	url, host, key string
-	stop           func()
-}
-
-var keyRE = regexp.MustCompile(`vouch_sandbox_[0-9A-Za-z]+`)
-
-func startVouch(bin string) (*vouchProcess, error) {
-	dir, err := os.MkdirTemp("", "vouch-sdkbench-")
-	if err != nil {
-		return nil, err
-	}
-	port, err := freePort()
-	if err != nil {
-		return nil, err
-	}
-	host := "localhost:" + strconv.Itoa(port)
-	cmd := exec.Command(bin, "serve", "--data-dir", dir, "--listen", "127.0.0.1:"+strconv.Itoa(port),
-		"--public-url", "http://"+host, "--rate-limit", "0", "--demo=false")
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		return nil, err
-	}
-	cmd.Stderr = io.Discard
-	if err := cmd.Start(); err != nil {
-		return nil, err
-	}
-	v := &vouchProcess{url: "http://" + host, host: host, stop: func() {
-		_ = cmd.Process.Signal(os.Interrupt)
-		_ = cmd.Wait()
-		_ = os.RemoveAll(dir)
-	}}
-	keyc := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(out)
-		for sc.Scan() {
-			if k := keyRE.FindString(sc.Text()); k != "" {
-				select {
-				case keyc <- k:
-				default:
-				}
-			}
-		}
-	}()
-	select {
-	case v.key = <-keyc:
-		return v, nil
-	case <-time.After(30 * time.Second):
-		v.stop()
-		return nil, errors.New("vouch did not print its sandbox key")
-	}
-}
-
 // formTemplate creates a sandbox template without camera steps, so every
 // step can be driven in a headless browser: start, a form, completion.
-func (v *vouchProcess) formTemplate() (string, error) {
+func formTemplate(v *vouchproc.Process) (string, error) {
 	body := `{"data":{"type":"inquiry-template","attributes":{"name":"SDK bench","configuration":{` +
 		`"steps":[{"name":"start","type":"start"},{"name":"about-you","type":"form","fields":["name_first","name_last","birthdate"]},{"name":"done","type":"completion"}],` +
 		`"fields":[{"key":"name_first","type":"string","label":"First name","required":true},` +
 		`{"key":"name_last","type":"string","label":"Last name","required":true},` +
 		`{"key":"birthdate","type":"date","label":"Date of birth","required":true}]}}}}`
-	req, err := http.NewRequest(http.MethodPost, v.url+"/api/v1/inquiry-templates", bytes.NewBufferString(body))
-	if err != nil {
-		return "", err
+	var out struct {
+		Data struct{ ID string } `json:"data"`
 	}
-	req.Header.Set("Authorization", "Bearer "+v.key)
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := (&http.Client{Timeout: 10 * time.Second}).Do(req)
-	if err != nil {
-		return "", err
+	if err := v.Call(&http.Client{Timeout: 10 * time.Second}, http.MethodPost, "/api/v1/inquiry-templates", []byte(body), &out); err != nil {
+		return "", fmt.Errorf("create template: %w", err)
 	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	id := regexp.MustCompile(`"id":"(itmpl_[0-9A-Za-z]+)"`).FindSubmatch(b)
-	if resp.StatusCode != http.StatusCreated || id == nil {
-		return "", fmt.Errorf("create template: %s: %s", resp.Status, b)
-	}
-	return string(id[1]), nil
-}
-
-func freePort() (int, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port, nil
+	return out.Data.ID, nil
 }
 
 func get(url string) ([]byte, error) {

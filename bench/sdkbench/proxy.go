@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/vouch-id/vouch/bench/internal/vouchproc"
 )
 
 // countingProxy is the browser's HTTP proxy for every request, loopback
@@ -83,7 +85,7 @@ var chromiumService = regexp.MustCompile(`^(GET|POST|CONNECT) (http:)?//(update\
 // bytesRun walks the flow once in a new profile behind the counting proxy:
 // host page and SDK, new Client() to onReady (the start step), Continue
 // to the form, the form to the completion step, and Done to onComplete.
-func bytesRun(hostURL string, page string, v *vouchProcess, opts string) ([]step, error) {
+func bytesRun(hostURL string, page string, v *vouchproc.Process, opts string) ([]step, error) {
 	p := &countingProxy{bytes: map[string]int64{}, rt: &http.Transport{DisableCompression: true}}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -116,7 +118,7 @@ func bytesRun(hostURL string, page string, v *vouchProcess, opts string) ([]step
 		}
 		for h, n := range b {
 			switch h {
-			case v.host:
+			case v.Host:
 				s.vouch += n
 			case hostHost:
 				s.host += n
@@ -130,7 +132,7 @@ func bytesRun(hostURL string, page string, v *vouchProcess, opts string) ([]step
 		return nil, err
 	}
 	snap("host page and SDK script")
-	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](fmt.Sprintf("__start(%s, %q)", opts, v.host))); err != nil {
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](fmt.Sprintf("__start(%s, %q)", opts, v.Host))); err != nil {
 		return nil, err
 	}
 	if _, err := waitMarks(ctx, "ready"); err != nil {

@@ -24,19 +24,14 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
-	"os/exec"
-	"regexp"
 	"runtime"
 	"strconv"
 	"strings"
@@ -44,6 +39,8 @@ import (
 	"time"
 
 	"github.com/vouch-id/vouch/webhook"
+
+	"github.com/vouch-id/vouch/bench/internal/vouchproc"
 )
 
 func main() {
@@ -108,13 +105,14 @@ func run(bin, database string, d time.Duration, rate, fanout int, higher, lower 
 		return err
 	}
 	defer stopRecv()
-	url, key, stopVouch, err := startVouch(bin, database)
+	// Deliveries may reach the local receiver only because it is allowlisted.
+	v, err := vouchproc.Start(bin, vouchproc.Options{Database: database, Args: []string{"--webhook-allowed-hosts", "127.0.0.1"}})
 	if err != nil {
 		return err
 	}
-	defer stopVouch()
+	defer v.Stop()
 	api := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 512, MaxConnsPerHost: 512}}
-	tmpl, err := demoTemplate(api, url, key)
+	tmpl, err := v.DemoTemplate(api)
 	if err != nil {
 		return err
 	}
@@ -131,7 +129,7 @@ func run(bin, database string, d time.Duration, rate, fanout int, higher, lower 
 		}
 		path := fmt.Sprintf("/hook/%d", k)
 		body := fmt.Sprintf(`{"data":{"type":"webhook","attributes":{"url":"http://%s%s","enabled-events":["inquiry.created"]}}}`, recvAddr, path)
-		if err := call(api, "POST", url+"/api/v1/webhooks", key, []byte(body), &hook); err != nil {
+		if err := v.Call(api, "POST", "/api/v1/webhooks", []byte(body), &hook); err != nil {
 			return err
 		}
 		if len(hook.Data.Attributes.Secrets) == 0 {
@@ -146,7 +144,7 @@ func run(bin, database string, d time.Duration, rate, fanout int, higher, lower 
 		var out struct {
 			Data struct{ ID string } `json:"data"`
 		}
-		if err := call(api, "POST", url+"/api/v1/inquiries", key, createBody, &out); err != nil {
+		if err := v.Call(api, "POST", "/api/v1/inquiries", createBody, &out); err != nil {
 			return nil, err
 		}
 		ids := make([]string, fanout)
@@ -320,116 +318,4 @@ func sampleBody(rc *receiver, create func(context.Context, int) ([]string, error
 	// 24-character time.
 	pad := max(size-len(head)-len(tail)-2*(10-4)-(24-6)-(10-4), 0)
 	return []byte(head + strings.Repeat("x", pad) + tail), nil
-}
-
-var keyRE = regexp.MustCompile(`vouch_sandbox_[0-9A-Za-z]+`)
-
-// startVouch runs the binary on a fresh data folder, allowing webhooks to
-// reach 127.0.0.1, and returns its URL and the sandbox key it prints on
-// first start.
-func startVouch(bin, database string) (string, string, func(), error) {
-	dir, err := os.MkdirTemp("", "vouch-bench-")
-	if err != nil {
-		return "", "", nil, err
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", "", nil, err
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	args := []string{"serve", "--data-dir", dir, "--listen", addr, "--rate-limit", "0", "--demo=false",
-		"--webhook-allowed-hosts", "127.0.0.1"}
-	cmd := exec.Command(bin, args...)
-	cmd.Env = append(os.Environ(), "VOUCH_LOG_LEVEL=info")
-	if database != "sqlite" {
-		cmd.Env = append(cmd.Env, "VOUCH_DATABASE_URL="+database)
-	}
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		return "", "", nil, err
-	}
-	cmd.Stderr = io.Discard
-	if err := cmd.Start(); err != nil {
-		return "", "", nil, err
-	}
-	stop := func() {
-		_ = cmd.Process.Signal(os.Interrupt)
-		_ = cmd.Wait()
-		_ = os.RemoveAll(dir)
-	}
-	keyc := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(out)
-		for sc.Scan() {
-			if k := keyRE.FindString(sc.Text()); k != "" {
-				select {
-				case keyc <- k:
-				default:
-				}
-			}
-		}
-	}()
-	select {
-	case k := <-keyc:
-		url := "http://" + addr
-		if err := waitReady(url); err != nil {
-			stop()
-			return "", "", nil, err
-		}
-		return url, k, stop, nil
-	case <-time.After(60 * time.Second):
-		stop()
-		return "", "", nil, errors.New("vouch printed no sandbox key within 60s")
-	}
-}
-
-func waitReady(url string) error {
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	for ctx.Err() == nil {
-		resp, err := http.Get(url + "/readyz")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == 200 {
-				return nil
-			}
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	return errors.New("vouch did not become ready")
-}
-
-func demoTemplate(c *http.Client, url, key string) (string, error) {
-	var list struct {
-		Data []struct{ ID string } `json:"data"`
-	}
-	if err := call(c, "GET", url+"/api/v1/inquiry-templates", key, nil, &list); err != nil {
-		return "", err
-	}
-	for _, t := range list.Data {
-		if strings.HasPrefix(t.ID, "itmpl_") {
-			return t.ID, nil
-		}
-	}
-	return "", errors.New("no itmpl_ template found")
-}
-
-func call(c *http.Client, method, url, key string, body []byte, into any) error {
-	req, err := http.NewRequest(method, url, bytes.NewReader(body))
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Authorization", "Bearer "+key)
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := c.Do(req)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode >= 300 {
-		return fmt.Errorf("%s %s: %d %s", method, url, resp.StatusCode, b)
-	}
-	return json.Unmarshal(b, into)
 }
