@@ -125,27 +125,11 @@ func openAPIResolve(doc map[string]any, ref string) (any, bool) {
 	if !strings.HasPrefix(ref, "#/") {
 		return nil, false
 	}
-	var cur any = doc
-	for _, seg := range strings.Split(ref[2:], "/") {
-		seg = strings.ReplaceAll(strings.ReplaceAll(seg, "~1", "/"), "~0", "~")
-		switch x := cur.(type) {
-		case map[string]any:
-			v, ok := x[seg]
-			if !ok {
-				return nil, false
-			}
-			cur = v
-		case []any:
-			i, err := strconv.Atoi(seg)
-			if err != nil || i < 0 || i >= len(x) {
-				return nil, false
-			}
-			cur = x[i]
-		default:
-			return nil, false
-		}
+	segs := strings.Split(ref[2:], "/")
+	for i, seg := range segs {
+		segs[i] = strings.ReplaceAll(strings.ReplaceAll(seg, "~1", "/"), "~0", "~")
 	}
-	return cur, true
+	return lookupSegments(doc, segs)
 }
 
 // openAPIRefs returns every $ref value in v with where it was found.

@@ -343,8 +343,13 @@ func jsonPath(t *testing.T, doc any, path string) any {
 
 // lookup is jsonPath without the assertion.
 func lookup(doc any, path string) (any, bool) {
+	return lookupSegments(doc, strings.Split(path, "."))
+}
+
+// lookupSegments walks doc through object keys and array indexes.
+func lookupSegments(doc any, segs []string) (any, bool) {
 	cur := doc
-	for _, seg := range strings.Split(path, ".") {
+	for _, seg := range segs {
 		switch x := cur.(type) {
 		case map[string]any:
 			v, ok := x[seg]
