@@ -3,45 +3,26 @@
 package flow_test
 
 import (
-	"bytes"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/vouch-id/vouch"
 	"github.com/vouch-id/vouch/flow"
+	"github.com/vouch-id/vouch/vouchtest"
 	"github.com/vouch-id/vouch/web"
 )
-
-// syncBuffer is a log sink safe for the server's goroutines.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
 
 // TestTokensNeverLogged opens, resumes and moves an inquiry with debug
 // logging on and checks that no log line holds its session token.
 func TestTokensNeverLogged(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	var logs syncBuffer
+	var logs vouchtest.LogBuffer
 	logger := slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	b.env.Service.Logger = logger
 	h, err := flow.NewHandler(b.env.Service, flow.Config{Logger: logger})

@@ -3,13 +3,11 @@
 package web_test
 
 import (
-	"bytes"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -17,38 +15,21 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/vouch-id/vouch"
+	"github.com/vouch-id/vouch/vouchtest"
 	"github.com/vouch-id/vouch/web"
 	"github.com/vouch-id/vouch/web/request"
 )
 
-// syncBuffer is a log sink safe for the server's goroutines.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 type bundle struct {
 	srv     *httptest.Server
-	logs    *syncBuffer
+	logs    *vouchtest.LogBuffer
 	reg     *prometheus.Registry
 	metrics *web.Metrics
 }
 
 func setup(t *testing.T) *bundle {
 	t.Helper()
-	b := &bundle{logs: &syncBuffer{}, reg: prometheus.NewRegistry()}
+	b := &bundle{logs: &vouchtest.LogBuffer{}, reg: prometheus.NewRegistry()}
 	var err error
 	b.metrics, err = web.NewMetrics(b.reg)
 	require.NoError(t, err)

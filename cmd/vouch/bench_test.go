@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/vouch-id/vouch"
+	"github.com/vouch-id/vouch/vouchtest"
 )
 
 // BenchmarkCreateInquiry measures the service's create on the real wiring
@@ -55,7 +56,7 @@ func BenchmarkRetrieveInquiryHTTP(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	out := &syncBuffer{}
+	out := &vouchtest.LogBuffer{}
 	s, err := StartServer(context.Background(), c, newLogger(c, nopWriter{}), out)
 	if err != nil {
 		b.Fatal(err)

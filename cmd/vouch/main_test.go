@@ -3,7 +3,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"io"
@@ -19,25 +18,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/vouch-id/vouch/postgres/pgtest"
+	"github.com/vouch-id/vouch/vouchtest"
 )
-
-// syncBuffer is a bytes.Buffer safe for the server's goroutines.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
 
 var sandboxKeyRE = regexp.MustCompile(`vouch_sandbox_[0-9A-Za-z]+`)
 
@@ -45,8 +27,8 @@ var sandboxKeyRE = regexp.MustCompile(`vouch_sandbox_[0-9A-Za-z]+`)
 type testServer struct {
 	*Server
 	Key    string
-	Stdout *syncBuffer
-	Logs   *syncBuffer
+	Stdout *vouchtest.LogBuffer
+	Logs   *vouchtest.LogBuffer
 }
 
 // getenvFor returns a getenv that serves vars and nothing else, so tests
@@ -71,7 +53,7 @@ func mustStart(t *testing.T, vars map[string]string, args ...string) *testServer
 	t.Helper()
 	c, err := ParseConfig("vouch serve", args, getenvFor(vars))
 	require.NoError(t, err)
-	ts := &testServer{Stdout: &syncBuffer{}, Logs: &syncBuffer{}}
+	ts := &testServer{Stdout: &vouchtest.LogBuffer{}, Logs: &vouchtest.LogBuffer{}}
 	ts.Server, err = StartServer(context.Background(), c, newLogger(c, ts.Logs), ts.Stdout)
 	require.NoError(t, err)
 	t.Cleanup(func() {
