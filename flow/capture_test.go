@@ -47,25 +47,7 @@ func TestGovernmentIDUpload(t *testing.T) {
 	require.Contains(t, p.body, `data-has-back="false"`)
 
 	send := func(sides ...string) (int, *reply) {
-		var body bytes.Buffer
-		mw := multipart.NewWriter(&body)
-		require.NoError(t, mw.WriteField("id_class", "dl"))
-		require.NoError(t, mw.WriteField("country", "ES"))
-		require.NoError(t, mw.WriteField("sandbox_outcome", "fail"))
-		for _, s := range sides {
-			w, err := mw.CreateFormFile(s, s+".png")
-			require.NoError(t, err)
-			_, _ = w.Write(pngBytes(t))
-		}
-		require.NoError(t, mw.Close())
-		req, err := http.NewRequest(http.MethodPost, b.srv.URL+stepPath(vouch.Sandbox, id, "id"), &body)
-		require.NoError(t, err)
-		req.Header.Set("Content-Type", mw.FormDataContentType())
-		req.Header.Set(flow.SessionHeader, token)
-		res, err := b.srv.Client().Do(req)
-		require.NoError(t, err)
-		defer res.Body.Close()
-		return res.StatusCode, decodeReply(t, res)
+		return sendDocument(t, b, id, token, "dl", vouch.SandboxFail, sides...)
 	}
 	status, rep := send("front")
 	require.Equal(t, http.StatusUnprocessableEntity, status)
@@ -107,4 +89,30 @@ func TestSelfieProfileAndCenter(t *testing.T) {
 		}
 		require.Equal(t, want, got, capture)
 	}
+}
+
+// sendDocument submits the government ID step "id" of inquiry id as the
+// flow's page does: a multipart form with the id class, the country, the
+// sandbox outcome and one PNG per side.
+func sendDocument(t *testing.T, b *bundle, id, token, idClass, outcome string, sides ...string) (int, *reply) {
+	t.Helper()
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	require.NoError(t, mw.WriteField("id_class", idClass))
+	require.NoError(t, mw.WriteField("country", "ES"))
+	require.NoError(t, mw.WriteField("sandbox_outcome", outcome))
+	for _, s := range sides {
+		w, err := mw.CreateFormFile(s, s+".png")
+		require.NoError(t, err)
+		_, _ = w.Write(pngBytes(t))
+	}
+	require.NoError(t, mw.Close())
+	req, err := http.NewRequest(http.MethodPost, b.srv.URL+stepPath(vouch.Sandbox, id, "id"), &body)
+	require.NoError(t, err)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.Header.Set(flow.SessionHeader, token)
+	res, err := b.srv.Client().Do(req)
+	require.NoError(t, err)
+	defer res.Body.Close()
+	return res.StatusCode, decodeReply(t, res)
 }

@@ -3,9 +3,7 @@
 package flow_test
 
 import (
-	"bytes"
 	"context"
-	"mime/multipart"
 	"net/http"
 	"testing"
 
@@ -46,24 +44,8 @@ func TestCaptureRetry(t *testing.T) {
 			// submit sends a passport photo with the tester's chosen outcome
 			// and runs the decision the job queue would run.
 			submit := func(outcome string) {
-				var body bytes.Buffer
-				mw := multipart.NewWriter(&body)
-				require.NoError(t, mw.WriteField("id_class", "pp"))
-				require.NoError(t, mw.WriteField("country", "ES"))
-				require.NoError(t, mw.WriteField("sandbox_outcome", outcome))
-				w, err := mw.CreateFormFile("front", "front.png")
-				require.NoError(t, err)
-				_, _ = w.Write(pngBytes(t))
-				require.NoError(t, mw.Close())
-				req, err := http.NewRequest(http.MethodPost, b.srv.URL+stepPath(vouch.Sandbox, id, "id"), &body)
-				require.NoError(t, err)
-				req.Header.Set("Content-Type", mw.FormDataContentType())
-				req.Header.Set(flow.SessionHeader, token)
-				res, err := b.srv.Client().Do(req)
-				require.NoError(t, err)
-				defer res.Body.Close()
-				rep := decodeReply(t, res)
-				require.Equal(t, http.StatusOK, res.StatusCode)
+				status, rep := sendDocument(t, b, id, token, "pp", outcome, "front")
+				require.Equal(t, http.StatusOK, status)
 				require.Equal(t, "processing", rep.Type)
 				require.NoError(t, b.env.Service.DecideVerification(ctx, vouch.Sandbox, rep.Submitted))
 			}
