@@ -73,7 +73,7 @@ type Store struct {
 // reported; WAL journaling so readers and the writer do not block each
 // other; synchronous(FULL) so a committed transaction survives power loss
 // (NORMAL may lose the last commits, which we do not accept for identity
-// decisions); and foreign key enforcement.
+// decisions); foreign key enforcement; and temporary storage in memory.
 func Open(ctx context.Context, path string) (*Store, error) {
 	if path == "" || strings.ContainsAny(path, "?#") || strings.HasPrefix(path, "file:") {
 		return nil, fmt.Errorf("sqlite: invalid database path %q", path)
@@ -101,7 +101,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	reader.SetMaxOpenConns(n)
 	reader.SetMaxIdleConns(n)
 	s := &Store{
-		Store:  sqlstore.New(writer, reader, Dialect, sqlstore.Options{}),
+		Store:  sqlstore.New(writer, reader, Dialect, sqlstore.Options{GroupCommit: true}),
 		path:   path,
 		writer: writer,
 		reader: reader,
@@ -123,6 +123,9 @@ func dsn(path string, writer bool) string {
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "synchronous(FULL)")
 	q.Add("_pragma", "foreign_keys(ON)")
+	// The writer runs each grouped Update in a savepoint, whose
+	// statement journal would otherwise spill to a temporary file.
+	q.Add("_pragma", "temp_store(MEMORY)")
 	if writer {
 		q.Set("_txlock", "immediate")
 	} else {

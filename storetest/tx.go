@@ -5,6 +5,7 @@ package storetest
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -133,5 +134,62 @@ func testTx(t *testing.T, newStore NewStoreFunc) {
 		got, err := get(t, s, func(tx vouch.Tx) (*vouch.Inquiry, error) { return tx.InquiryGetByID(ctx, vouch.Sandbox, inq.ID) })
 		require.NoError(t, err)
 		require.Equal(t, vouch.InquiryPending, got.Status)
+	})
+
+	t.Run("ConcurrentUpdatesKeepTheirOwnOutcome", func(t *testing.T) {
+		// Engines may run concurrent Update calls in one transaction
+		// (SQLite's group commit): each must still commit or roll back alone,
+		// and a panic must reach its own caller only.
+		t.Parallel()
+		s := newStore(t)
+		const n = 40
+		boom := errors.New("boom")
+		var wg sync.WaitGroup
+		errs := make([]error, n)
+		panics := make([]any, n)
+		canceled, cancel := context.WithCancel(ctx)
+		cancel()
+		for i := range n {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				defer func() { panics[i] = recover() }()
+				c := ctx
+				if i == 7 {
+					c = canceled
+				}
+				errs[i] = s.Update(c, func(tx vouch.Tx) error {
+					if err := tx.SettingSet(ctx, fmt.Sprintf("k%d", i), "v"); err != nil {
+						return err
+					}
+					switch {
+					case i == 5:
+						panic("fn panicked")
+					case i%3 == 1:
+						return boom
+					}
+					return nil
+				})
+			}()
+		}
+		wg.Wait()
+		for i := range n {
+			_, err := get(t, s, func(tx vouch.Tx) (string, error) { return tx.SettingGet(ctx, fmt.Sprintf("k%d", i)) })
+			switch {
+			case i == 5:
+				require.Equal(t, "fn panicked", panics[i])
+				requireCode(t, err, vouch.ENOTFOUND)
+			case i == 7:
+				require.ErrorIs(t, errs[i], context.Canceled)
+				requireCode(t, err, vouch.ENOTFOUND)
+			case i%3 == 1:
+				require.ErrorIs(t, errs[i], boom, "call %d", i)
+				requireCode(t, err, vouch.ENOTFOUND)
+			default:
+				require.NoError(t, errs[i], "call %d", i)
+				require.Nil(t, panics[i])
+				require.NoError(t, err, "call %d", i)
+			}
+		}
 	})
 }

@@ -64,6 +64,10 @@ type Options struct {
 	// construction with SetInsertJob, because River needs the store's
 	// *sql.DB before it can build an inserter.
 	InsertJob InsertJobFunc
+	// GroupCommit runs concurrent Update calls in shared transactions, one
+	// savepoint each, committed together (see groupCommit). For SQLite's
+	// single writer connection; PostgreSQL commits concurrently anyway.
+	GroupCommit bool
 }
 
 // Store implements vouch.Store on two database/sql pools: read-write
@@ -77,6 +81,7 @@ type Store struct {
 	// One statement cache per pool: a *sql.Stmt belongs to one *sql.DB.
 	writerStmts *stmtCache
 	readerStmts *stmtCache
+	group       *groupCommit // nil unless Options.GroupCommit
 }
 
 // New returns a Store. On SQLite, writer must have exactly one connection
@@ -99,6 +104,9 @@ func New(writer, reader *sql.DB, d Dialect, opts Options) *Store {
 		s.readerStmts = newStmtCache(reader, d.Rebind)
 	}
 	s.SetInsertJob(opts.InsertJob)
+	if opts.GroupCommit {
+		s.group = newGroupCommit(s)
+	}
 	return s
 }
 
@@ -120,6 +128,9 @@ func (s *Store) Dialect() Dialect { return s.d }
 // Nothing is retried. Do not call Update from inside fn: on SQLite the one
 // writer connection is already taken and the call would wait forever.
 func (s *Store) Update(ctx context.Context, fn func(vouch.Tx) error) error {
+	if s.group != nil {
+		return s.group.update(ctx, fn)
+	}
 	return s.run(ctx, s.writer, s.writerStmts, nil, fn)
 }
 

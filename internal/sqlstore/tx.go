@@ -19,6 +19,9 @@ type Tx struct {
 	tx    *sql.Tx
 	s     *Store
 	stmts *stmtCache
+	// detached is set when the transaction is shared by a group of
+	// Update calls (see groupCommit): statements then ignore cancellation.
+	detached bool
 }
 
 var _ vouch.Tx = (*Tx)(nil)
@@ -48,6 +51,7 @@ func (t *Tx) exec(ctx context.Context, query string, args ...any) (sql.Result, e
 	if err := checkText(args); err != nil {
 		return nil, err
 	}
+	ctx = t.txContext(ctx)
 	if st := t.stmts.stmt(ctx, t.tx, query); st != nil {
 		return st.ExecContext(ctx, args...)
 	}
@@ -59,6 +63,7 @@ func (t *Tx) query(ctx context.Context, query string, args ...any) (*sql.Rows, e
 	if err := checkText(args); err != nil {
 		return nil, err
 	}
+	ctx = t.txContext(ctx)
 	if st := t.stmts.stmt(ctx, t.tx, query); st != nil {
 		return st.QueryContext(ctx, args...)
 	}
@@ -70,6 +75,7 @@ func (t *Tx) queryRow(ctx context.Context, query string, args ...any) scanner {
 	if err := checkText(args); err != nil {
 		return errRow{err}
 	}
+	ctx = t.txContext(ctx)
 	if st := t.stmts.stmt(ctx, t.tx, query); st != nil {
 		return st.QueryRowContext(ctx, args...)
 	}
@@ -183,7 +189,7 @@ func (t *Tx) JobInsert(ctx context.Context, job vouch.Job, opts vouch.JobOptions
 	if f == nil {
 		return fmt.Errorf("%s: insert job %s: no job inserter is configured", t.s.d.Name, job.Kind())
 	}
-	if err := (*f)(ctx, t.tx, job, opts); err != nil {
+	if err := (*f)(t.txContext(ctx), t.tx, job, opts); err != nil {
 		return fmt.Errorf("insert job %s: %w", job.Kind(), err)
 	}
 	return nil
