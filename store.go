@@ -34,6 +34,12 @@ type Tx interface {
 	// InquiryList returns up to f.Limit inquiries newest first (ordered by
 	// created-at then id), and whether more exist beyond the page.
 	InquiryList(ctx Context, f InquiryFilter) ([]*Inquiry, bool, error)
+	// InquiryListDue returns up to limit open (created or pending)
+	// inquiries of both environments whose expires-at is at or before t,
+	// earliest expires-at first (then by id): the expiry sweep's work list.
+	// It reads an index of open inquiries only, so it stays cheap however
+	// many closed ones the table holds. limit must be positive.
+	InquiryListDue(ctx Context, t time.Time, limit int) ([]InquiryRef, error)
 
 	TemplateInsert(ctx Context, t *Template) error
 	TemplateGetByID(ctx Context, env Environment, id string) (*Template, error)
@@ -110,6 +116,12 @@ type Tx interface {
 	// JobInsert enqueues a job in this transaction: it runs only if the
 	// transaction commits.
 	JobInsert(ctx Context, job Job, opts JobOptions) error
+}
+
+// InquiryRef names an inquiry without loading it.
+type InquiryRef struct {
+	ID          string
+	Environment Environment
 }
 
 // IdempotencyRecord is the first response to a POST with an

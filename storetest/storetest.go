@@ -33,6 +33,7 @@ func Run(t *testing.T, newStore func(t *testing.T) vouch.Store) {
 	}{
 		{"Inquiry", testInquiry},
 		{"InquiryList", testInquiryList},
+		{"InquiryDue", testInquiryDue},
 		{"Template", testTemplate},
 		{"Account", testAccount},
 		{"Session", testSession},

@@ -162,3 +162,28 @@ func (t *Tx) InquiryList(ctx context.Context, f vouch.InquiryFilter) ([]*vouch.I
 	}
 	return list(ctx, t, q, scanInquiry)
 }
+
+// inquiryDueQuery lists the open inquiries past their expiry. Its status
+// condition is written exactly as the WHERE of the inquiries_due partial
+// index (migration 003): both SQLite and PostgreSQL only use a partial
+// index when the query's conditions imply the index's, and SQLite proves
+// that by matching the term. The index's order (expires_at, id) is the
+// query's, so it reads at most limit entries and sorts nothing.
+const inquiryDueQuery = `SELECT id, environment FROM inquiries
+	WHERE status IN ('created', 'pending') AND expires_at <= ?
+	ORDER BY expires_at, id LIMIT ?`
+
+// InquiryListDue implements vouch.Tx.
+func (t *Tx) InquiryListDue(ctx context.Context, now time.Time, limit int) ([]vouch.InquiryRef, error) {
+	if limit < 1 {
+		return nil, fmt.Errorf("%s: list due inquiries: limit %d is not positive", t.s.d.Name, limit)
+	}
+	return all(ctx, t, "due inquiries", inquiryDueQuery, []any{micros(now), limit},
+		func(sc scanner) (vouch.InquiryRef, error) {
+			var ref vouch.InquiryRef
+			var env string
+			err := sc.Scan(&ref.ID, &env)
+			ref.Environment = vouch.Environment(env)
+			return ref, err
+		})
+}
