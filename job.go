@@ -16,9 +16,13 @@ type JobOptions struct {
 	ScheduledAt time.Time
 }
 
-// InquiryExpireJob expires an inquiry when its expires-at passes. It is
-// scheduled whenever expires-at is set; a run that finds expires-at moved
-// (for example by a resume) does nothing, since a newer job exists.
+// InquiryExpireJob is the per-inquiry expiry job of earlier versions,
+// which scheduled one whenever expires-at was set. The service no longer
+// inserts it: Service.ExpireDueInquiries, run periodically, expires due
+// inquiries instead. The type remains because jobs of this kind may still
+// be queued in existing databases, where they run ExpireInquiryIfDue (a
+// no-op once the sweep has expired the inquiry), and its kind string is
+// stored in their rows.
 type InquiryExpireJob struct {
 	InquiryID   string      `json:"inquiry_id"`
 	Environment Environment `json:"environment"`

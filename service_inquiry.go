@@ -188,9 +188,6 @@ func (s *Service) createInquiryTx(ctx Context, tx Tx, env Environment, in Create
 	if err := tx.InquiryInsert(ctx, inq); err != nil {
 		return nil, "", fmt.Errorf("insert inquiry: %w", err)
 	}
-	if err := s.scheduleExpiry(ctx, tx, inq); err != nil {
-		return nil, "", err
-	}
 	d := &InquiryDetails{Inquiry: inq, Template: t, Version: v, Account: account}
 	var token string
 	if in.AutoCreateSession {
@@ -237,15 +234,6 @@ func (s *Service) attachAccount(ctx Context, tx Tx, inq *Inquiry, in CreateInqui
 		return a, s.emit(ctx, tx, nil, nil, EventAccountCreated, EventSnapshot{Account: a})
 	}
 	return nil, nil
-}
-
-// scheduleExpiry enqueues the job that expires the inquiry at ExpiresAt.
-func (s *Service) scheduleExpiry(ctx Context, tx Tx, inq *Inquiry) error {
-	if inq.ExpiresAt == nil || !inq.Status.Open() {
-		return nil
-	}
-	return tx.JobInsert(ctx, InquiryExpireJob{InquiryID: inq.ID, Environment: inq.Environment},
-		JobOptions{ScheduledAt: *inq.ExpiresAt})
 }
 
 // FindInquiryByID returns an inquiry with its template, version, account,

@@ -26,9 +26,6 @@ func (s *Service) transition(ctx Context, tx Tx, w *work, inq *Inquiry, dk []byt
 		if inq.StartedAt == nil {
 			inq.StartedAt = timePtr(now)
 		}
-		if err := s.scheduleExpiry(ctx, tx, inq); err != nil {
-			return err
-		}
 	case InquiryCompleted:
 		inq.CompletedAt = timePtr(now)
 	case InquiryFailed:
@@ -114,12 +111,24 @@ func (s *Service) FailInquiry(ctx Context, env Environment, id string) (*Inquiry
 	return s.changeStatus(ctx, env, id, InquiryFailed, nil)
 }
 
-// ExpireInquiryIfDue is the inquiry_expire job: it expires the inquiry if
-// it is still open and its expires-at has passed. A job whose time was
-// superseded (by a resume or a start) finds expires-at in the future and
-// does nothing, since a newer job is scheduled.
+// ExpireInquiryIfDue expires the inquiry if it is still open and its
+// expires-at has passed, and does nothing otherwise: the inquiry may have
+// been completed, resumed or expired by someone else since it was found
+// due. The expiry sweep (ExpireDueInquiries) calls it for each due
+// inquiry, and inquiry_expire jobs queued by earlier versions still run it.
 func (s *Service) ExpireInquiryIfDue(ctx Context, env Environment, id string) error {
-	return s.update(ctx, func(tx Tx, w *work) error {
+	_, err := s.expireIfDue(ctx, env, id)
+	return err
+}
+
+// expireIfDue is ExpireInquiryIfDue, also reporting whether it expired the
+// inquiry. The status check runs on the locked row, so of two sweeps that
+// find the same inquiry due only the first expires it and writes
+// inquiry.expired; the second sees it expired and does nothing.
+func (s *Service) expireIfDue(ctx Context, env Environment, id string) (bool, error) {
+	expired := false
+	err := s.update(ctx, func(tx Tx, w *work) error {
+		expired = false // in case the transaction is retried
 		inq, dk, err := s.lockInquiry(ctx, tx, env, id)
 		if ErrorCode(err) == ENOTFOUND {
 			return nil // nothing to expire; do not retry
@@ -132,8 +141,13 @@ func (s *Service) ExpireInquiryIfDue(ctx Context, env Environment, id string) er
 		if err := s.transition(ctx, tx, w, inq, dk, InquiryExpired); err != nil {
 			return err
 		}
-		return tx.InquiryUpdate(ctx, inq)
+		if err := tx.InquiryUpdate(ctx, inq); err != nil {
+			return err
+		}
+		expired = true
+		return nil
 	})
+	return expired && err == nil, err
 }
 
 // ResumeInquiry returns a session token for a pending or expired inquiry,

@@ -24,9 +24,23 @@
 // Job rows are stored in clear, retried, kept after completion and shown by
 // River's tooling, so their arguments hold identifiers and the environment,
 // never personal data. A worker loads what it needs through the service,
-// which unseals it. Kind strings ("inquiry_expire", "verification_decide",
-// "idempotency_prune", "webhook_deliver") and the JSON field names of the
-// arguments are stored in job rows and are therefore permanent.
+// which unseals it. Kind strings ("inquiry_expire", "inquiry_expire_sweep",
+// "verification_decide", "idempotency_prune", "webhook_deliver") and the
+// JSON field names of the arguments are stored in job rows and are
+// therefore permanent.
+//
+// # Periodic jobs
+//
+// Two kinds are inserted by River's periodic job enqueuer rather than by
+// a transaction: inquiry_expire_sweep, every Config.ExpirySweepInterval
+// (a second by default), expires every open inquiry whose expires-at has
+// passed, and idempotency_prune, hourly, deletes old idempotent responses.
+// River runs the enqueuer on the elected leader only, so with several
+// processes one of them schedules each run, and only on a working queue:
+// a process started with --workers=false never sweeps. The sweep replaced
+// a job per inquiry (inquiry_expire), whose insert in the create
+// transaction cost far more than one indexed query a second; that kind's
+// worker remains for jobs earlier versions left queued.
 //
 // # Webhook deliveries
 //

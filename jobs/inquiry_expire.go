@@ -10,8 +10,15 @@ import (
 	"github.com/vouch-id/vouch"
 )
 
-// KindInquiryExpire is the permanent kind of the inquiry expiry job; it
-// equals vouch.InquiryExpireJob's Kind.
+// KindInquiryExpire is the permanent kind of the per-inquiry expiry job of
+// earlier versions; it equals vouch.InquiryExpireJob's Kind.
+//
+// Nothing inserts this kind any more: the periodic inquiry_expire_sweep
+// expires due inquiries instead (see inquiry_expire_sweep.go). Its worker
+// stays registered because databases written by earlier versions still
+// hold such jobs, scheduled at their inquiry's expires-at, and they must
+// run (or River would leave them queued forever). Running one after the
+// sweep has expired its inquiry does nothing.
 const KindInquiryExpire = "inquiry_expire"
 
 // InquiryExpireArgs are the stored arguments of an inquiry_expire job: ids
@@ -38,7 +45,8 @@ func newInquiryExpireArgs(j vouch.InquiryExpireJob) (InquiryExpireArgs, error) {
 	return a, checkIDs(KindInquiryExpire, a.Environment, a.InquiryID)
 }
 
-// inquiryExpireWorker calls Handlers.ExpireInquiry.
+// inquiryExpireWorker calls Handlers.ExpireInquiry for inquiry_expire jobs
+// left queued by earlier versions.
 type inquiryExpireWorker struct {
 	river.WorkerDefaults[InquiryExpireArgs]
 	q *Queue

@@ -36,8 +36,16 @@ const (
 // personal data.
 type Handlers struct {
 	// ExpireInquiry expires the inquiry if its expires-at has passed and
-	// does nothing otherwise (a resume may have moved it).
+	// does nothing otherwise (a resume may have moved it). Only
+	// inquiry_expire jobs queued by earlier versions call it; nothing
+	// inserts that kind any more.
 	ExpireInquiry func(ctx context.Context, env vouch.Environment, inquiryID string) error
+	// ExpireDueInquiries expires every open inquiry past its expires-at and
+	// returns how many it expired; the periodic inquiry_expire_sweep calls
+	// it every Config.ExpirySweepInterval. It must be harmless when two
+	// runs overlap. Optional: when nil no sweep is scheduled, and inquiries
+	// do not expire on their own.
+	ExpireDueInquiries func(ctx context.Context) (int, error)
 	// DecideVerification asks the verification's engine for a decision.
 	DecideVerification func(ctx context.Context, env vouch.Environment, verificationID string) error
 	// DeliverWebhook makes one attempt of a webhook delivery; attempt is
@@ -69,8 +77,11 @@ type Config struct {
 	// usually starts a new job sooner.
 	PollInterval time.Duration
 	// Handlers do the work; required when Workers is true, except
-	// PruneIdempotency.
+	// ExpireDueInquiries, PruneIdempotency and DeliverWebhook.
 	Handlers Handlers
+	// ExpirySweepInterval is how often the elected leader schedules the
+	// inquiry expiry sweep (DefaultExpirySweepInterval); at least a second.
+	ExpirySweepInterval time.Duration
 	// JobDoneFunc, when set, is called after every run of a job with its
 	// kind, its outcome and how long the handler took, for metrics. It runs
 	// on the worker goroutine and must be quick.
@@ -122,6 +133,13 @@ func New(db *sql.DB, dialect string, cfg Config) (*Queue, error) {
 	if cfg.MaxWorkers < 0 || cfg.PollInterval < 0 {
 		return nil, errors.New("jobs: MaxWorkers and PollInterval must not be negative")
 	}
+	sweepEvery := cfg.ExpirySweepInterval
+	if sweepEvery == 0 {
+		sweepEvery = DefaultExpirySweepInterval
+	}
+	if sweepEvery < time.Second {
+		return nil, errors.New("jobs: ExpirySweepInterval must be at least a second")
+	}
 	logger := cfg.Logger
 	if logger == nil {
 		logger = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -132,6 +150,7 @@ func New(db *sql.DB, dialect string, cfg Config) (*Queue, error) {
 	// refuses to insert a kind that no Vouch process could work.
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &inquiryExpireWorker{q: q})
+	river.AddWorker(workers, &inquiryExpireSweepWorker{q: q})
 	river.AddWorker(workers, &verificationDecideWorker{q: q})
 	river.AddWorker(workers, &idempotencyPruneWorker{q: q})
 	scale := cfg.WebhookRetryScale
@@ -179,6 +198,11 @@ func New(db *sql.DB, dialect string, cfg Config) (*Queue, error) {
 		rc.Queues = map[string]river.QueueConfig{
 			river.QueueDefault: {MaxWorkers: maxWorkers},
 			QueueWebhook:       {MaxWorkers: webhookWorkers, FetchCooldown: webhookPoll, FetchPollInterval: webhookPoll},
+		}
+		// Periodic jobs exist only on a working queue: an insert-only
+		// process (--workers=false) never sweeps or prunes.
+		if cfg.Handlers.ExpireDueInquiries != nil {
+			rc.PeriodicJobs = append(rc.PeriodicJobs, inquiryExpireSweepPeriodic(sweepEvery))
 		}
 		if cfg.Handlers.PruneIdempotency != nil {
 			rc.PeriodicJobs = append(rc.PeriodicJobs, idempotencyPrunePeriodic())
@@ -253,6 +277,9 @@ func (q *Queue) InsertTx(ctx context.Context, tx *sql.Tx, job vouch.Job, opts vo
 // failing later in a worker.
 func riverArgs(job vouch.Job) (river.JobArgs, error) {
 	switch j := job.(type) {
+	// The service no longer inserts inquiry_expire (the periodic sweep
+	// replaced it); the kind stays accepted so that tests can queue the
+	// rows earlier versions left behind and prove they still run.
 	case vouch.InquiryExpireJob:
 		return newInquiryExpireArgs(j)
 	case *vouch.InquiryExpireJob:

@@ -211,6 +211,7 @@ func TestKindsMatchTheDomain(t *testing.T) {
 	require.Equal(t, "inquiry_expire", KindInquiryExpire)
 	require.Equal(t, "verification_decide", KindVerificationDecide)
 	require.Equal(t, "idempotency_prune", KindIdempotencyPrune)
+	require.Equal(t, "inquiry_expire_sweep", KindInquiryExpireSweep)
 	require.Equal(t, vouch.InquiryExpireJob{}.Kind(), InquiryExpireArgs{}.Kind())
 	require.Equal(t, vouch.VerificationDecideJob{}.Kind(), VerificationDecideArgs{}.Kind())
 }

@@ -3,7 +3,8 @@
 // Package vouchtest builds real services and fixtures for tests: a service
 // on a real SQLite database in a temporary folder, templates, inquiries.
 // Nothing here is a mock; jobs are recorded instead of run unless a test
-// wires a real queue.
+// wires a real queue, and no periodic expiry sweep runs: a test moves Clock
+// past an inquiry's expires-at and calls Service.ExpireDueInquiries.
 package vouchtest
 
 import (

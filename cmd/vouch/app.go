@@ -121,13 +121,15 @@ func OpenApp(ctx context.Context, c *Config, logger *slog.Logger, withWorkers bo
 		MaxWorkers: c.MaxWorkers,
 		Handlers: jobs.Handlers{
 			ExpireInquiry:      svc.ExpireInquiryIfDue,
+			ExpireDueInquiries: svc.ExpireDueInquiries,
 			DecideVerification: svc.DecideVerification,
 			PruneIdempotency:   svc.PruneIdempotency,
 			DeliverWebhook:     a.Webhooks.Deliver,
 		},
-		WebhookRetryScale: c.WebhookRetryScale,
-		WebhookJobTimeout: c.WebhookTimeout + 5*time.Second,
-		RescueAfter:       c.JobRescueAfter,
+		ExpirySweepInterval: c.ExpirySweepInterval,
+		WebhookRetryScale:   c.WebhookRetryScale,
+		WebhookJobTimeout:   c.WebhookTimeout + 5*time.Second,
+		RescueAfter:         c.JobRescueAfter,
 	})
 	if err != nil {
 		a.Store.Close()

@@ -40,6 +40,7 @@ type Config struct {
 	WebhookDisableAfter time.Duration
 	WebhookRetryScale   float64
 	JobRescueAfter      time.Duration
+	ExpirySweepInterval time.Duration
 }
 
 // option is one row of the configuration table. The same table parses
@@ -93,6 +94,8 @@ var options = []option{
 		func(c *Config, v string) (err error) { c.WebhookRetryScale, err = strconv.ParseFloat(v, 64); return }},
 	{"job-rescue-after", "VOUCH_JOB_RESCUE_AFTER", "1h", "How long a job may stay running before it is assumed cut short by a crash and retried.", false,
 		func(c *Config, v string) (err error) { c.JobRescueAfter, err = time.ParseDuration(v); return }},
+	{"expiry-sweep-interval", "VOUCH_EXPIRY_SWEEP_INTERVAL", "1s", "How often one worker process looks for inquiries past their expiry and expires them (at least 1s). An inquiry expires up to this long after its expires-at.", false,
+		func(c *Config, v string) (err error) { c.ExpirySweepInterval, err = time.ParseDuration(v); return }},
 }
 
 // splitList splits a comma list, dropping empty entries.
@@ -195,6 +198,10 @@ func (c *Config) Validate() error {
 	}
 	if c.JobRescueAfter < c.WebhookTimeout+10*time.Second {
 		return fmt.Errorf("job-rescue-after must exceed webhook-timeout by at least 10s")
+	}
+	// River schedules periodic jobs no more often than once a second.
+	if c.ExpirySweepInterval < time.Second {
+		return fmt.Errorf("expiry-sweep-interval must be at least 1s")
 	}
 	return nil
 }

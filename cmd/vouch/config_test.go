@@ -59,6 +59,7 @@ func TestParseConfig_Errors(t *testing.T) {
 		"MissingFileVar":  {nil, map[string]string{"VOUCH_MASTER_KEY_FILE": ""}, ""},
 		"TinyBody":        {[]string{"--max-body-bytes", "10"}, nil, "max-body-bytes"},
 		"NegativeWorkers": {[]string{"--max-workers", "0"}, nil, "max-workers"},
+		"FastSweep":       {[]string{"--expiry-sweep-interval", "500ms"}, nil, "expiry-sweep-interval"},
 	}
 	for name, c := range cases {
 		_, err := ParseConfig("vouch", c.args, getenvFor(c.env))

@@ -168,21 +168,86 @@ func TestServe_KeyPrintedOnce(t *testing.T) {
 	require.Equal(t, os.FileMode(0o600), info.Mode().Perm())
 }
 
-// TestExpiryJob proves the whole chain: the create transaction schedules a
-// job, River runs it when due, and the inquiry expires with its event.
-func TestExpiryJob(t *testing.T) {
+// TestExpirySweep proves the whole chain on both databases: create writes
+// expires-at and queues no job, the periodic sweep River schedules on the
+// leader finds the inquiry due, and it expires with exactly one event;
+// one not yet due and a completed one are left alone.
+func TestExpirySweep(t *testing.T) {
 	t.Parallel()
 	forEachDatabase(t, func(t *testing.T, database string) {
 		ts := MustRunMain(t, database)
 		id := ts.createInquiry(t, `{"expiration-after-create-interval-seconds":1}`)
-		require.Eventually(t, func() bool {
-			_, body := ts.do(t, "GET", "/api/v1/inquiries/"+id, "")
-			return body["data"].(map[string]any)["attributes"].(map[string]any)["status"] == "expired"
-		}, 30*time.Second, 100*time.Millisecond)
-		status, body := ts.do(t, "GET", "/api/v1/events?filter[inquiry-id]="+id+"&filter[name]=inquiry.expired", "")
-		require.Equal(t, 200, status)
-		require.Len(t, body["data"], 1)
+		notYet := ts.createInquiry(t, `{"expiration-after-create-interval-seconds":3600}`)
+		done := ts.createInquiry(t, `{"expiration-after-create-interval-seconds":1}`)
+		_, err := ts.App.Service.CompleteInquiry(context.Background(), "sandbox", done)
+		require.NoError(t, err)
+
+		require.Eventually(t, func() bool { return ts.status(t, id) == "expired" }, 30*time.Second, 100*time.Millisecond)
+		require.Equal(t, 1, ts.countEvents(t, id, "inquiry.expired"))
+		require.Equal(t, "created", ts.status(t, notYet))
+		require.Equal(t, "completed", ts.status(t, done))
+
+		var legacy int
+		require.NoError(t, ts.App.db.QueryRowContext(context.Background(),
+			"SELECT count(*) FROM river_job WHERE kind = 'inquiry_expire'").Scan(&legacy))
+		require.Zero(t, legacy, "no job per inquiry")
 	})
+}
+
+// TestExpirySweep_TwoProcesses runs two API-only processes
+// (--workers=false) on one database: neither sweeps on its own, and when
+// both sweep at once each inquiry still expires once, with one event.
+func TestExpirySweep_TwoProcesses(t *testing.T) {
+	t.Parallel()
+	forEachDatabase(t, func(t *testing.T, database string) {
+		vars := map[string]string{"VOUCH_DATA_DIR": t.TempDir(), "VOUCH_LISTEN": "127.0.0.1:0", "VOUCH_LOG_LEVEL": "warn"}
+		if database == "postgres" {
+			vars["VOUCH_DATABASE_URL"] = pgtest.DSN(t)
+		}
+		first := mustStart(t, vars, "--workers=false")
+		second := mustStart(t, vars, "--workers=false")
+		second.Key = first.Key
+		var ids []string
+		for range 10 {
+			ids = append(ids, first.createInquiry(t, `{"expiration-after-create-interval-seconds":1}`),
+				second.createInquiry(t, `{"expiration-after-create-interval-seconds":1}`))
+		}
+		time.Sleep(2500 * time.Millisecond)
+		for _, id := range ids {
+			require.Equal(t, "created", first.status(t, id), "a process without workers swept")
+		}
+
+		var counts [2]int
+		var errs [2]error
+		var wg sync.WaitGroup
+		for i, ts := range []*testServer{first, second} {
+			wg.Go(func() { counts[i], errs[i] = ts.App.Service.ExpireDueInquiries(context.Background()) })
+		}
+		wg.Wait()
+		require.NoError(t, errs[0])
+		require.NoError(t, errs[1])
+		require.Equal(t, len(ids), counts[0]+counts[1])
+		for _, id := range ids {
+			require.Equal(t, "expired", second.status(t, id))
+			require.Equal(t, 1, first.countEvents(t, id, "inquiry.expired"), id)
+		}
+	})
+}
+
+// status returns an inquiry's status as the API shows it.
+func (ts *testServer) status(t *testing.T, id string) string {
+	t.Helper()
+	status, body := ts.do(t, "GET", "/api/v1/inquiries/"+id, "")
+	require.Equal(t, 200, status, "%v", body)
+	return body["data"].(map[string]any)["attributes"].(map[string]any)["status"].(string)
+}
+
+// countEvents counts an inquiry's events named name through the API.
+func (ts *testServer) countEvents(t *testing.T, id, name string) int {
+	t.Helper()
+	status, body := ts.do(t, "GET", "/api/v1/events?filter[inquiry-id]="+id+"&filter[name]="+name, "")
+	require.Equal(t, 200, status, "%v", body)
+	return len(body["data"].([]any))
 }
 
 // TestConcurrentDecisions sends 100 parallel approve and decline calls for
