@@ -78,10 +78,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	if path == "" || strings.ContainsAny(path, "?#") || strings.HasPrefix(path, "file:") {
 		return nil, fmt.Errorf("sqlite: invalid database path %q", path)
 	}
-	writer, err := sql.Open("sqlite", dsn(path, true))
-	if err != nil {
-		return nil, fmt.Errorf("sqlite: open writer: %w", err)
-	}
+	writer := sql.OpenDB(&connector{dsn: dsn(path, true), d: &sqlite.Driver{}})
 	// One writer connection: SQLite allows one writer at a time anyway, and
 	// queuing in database/sql is cheaper and fairer than busy-waiting.
 	writer.SetMaxOpenConns(1)
@@ -92,11 +89,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		writer.Close()
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
-	reader, err := sql.Open("sqlite", dsn(path, false))
-	if err != nil {
-		writer.Close()
-		return nil, fmt.Errorf("sqlite: open reader: %w", err)
-	}
+	reader := sql.OpenDB(&connector{dsn: dsn(path, false), d: &sqlite.Driver{}})
 	n := max(4, runtime.NumCPU())
 	reader.SetMaxOpenConns(n)
 	reader.SetMaxIdleConns(n)
