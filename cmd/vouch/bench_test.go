@@ -6,9 +6,14 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"net/http/httptest"
+	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/vouch-id/vouch"
+	"github.com/vouch-id/vouch/postgres/pgtest"
 	"github.com/vouch-id/vouch/vouchtest"
 )
 
@@ -33,6 +38,8 @@ func BenchmarkCreateInquiry(b *testing.B) {
 		b.Fatal(err)
 	}
 	in := vouch.CreateInquiryInput{TemplateID: t.ID, ReferenceID: "u", Fields: map[string]any{"name_first": "Jane"}}
+	// As many concurrent creates as the HTTP benchmark has clients.
+	b.SetParallelism(8)
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
@@ -85,4 +92,70 @@ func BenchmarkRetrieveInquiryHTTP(b *testing.B) {
 			}
 		}
 	})
+}
+
+// BenchmarkWebhookDelivery measures the whole cost of one webhook: an
+// inquiry created by the service writes inquiry.created, and the real job
+// queue delivers it to a local receiver over HTTP. One op is one event
+// delivered; eight goroutines create inquiries.
+func BenchmarkWebhookDelivery(b *testing.B) {
+	for _, database := range []string{"sqlite", "postgres"} {
+		b.Run(database, func(b *testing.B) {
+			vars := map[string]string{"VOUCH_DATA_DIR": b.TempDir(), "VOUCH_LISTEN": "127.0.0.1:0", "VOUCH_LOG_LEVEL": "error"}
+			if database == "postgres" {
+				vars["VOUCH_DATABASE_URL"] = pgtest.DSN(b)
+			}
+			c, err := ParseConfig("bench", []string{"--webhook-allowed-hosts", "127.0.0.1"}, getenvFor(vars))
+			if err != nil {
+				b.Fatal(err)
+			}
+			s, err := StartServer(context.Background(), c, newLogger(c, nopWriter{}), io.Discard)
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer s.Shutdown(context.Background())
+			var got atomic.Int64
+			all := make(chan struct{})
+			recv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				_, _ = io.Copy(io.Discard, r.Body)
+				if got.Add(1) == int64(b.N) {
+					close(all)
+				}
+			}))
+			defer recv.Close()
+			ctx := context.Background()
+			svc := s.App.Service
+			if _, err := svc.CreateWebhook(ctx, vouch.Sandbox, recv.URL+"/hook", []string{vouch.EventInquiryCreated}, nil); err != nil {
+				b.Fatal(err)
+			}
+			t, _, err := svc.CreateTemplate(ctx, vouch.Sandbox, "b", false, vouch.TemplateConfig{
+				Steps: []vouch.Step{{Name: "s", Type: vouch.StepStart}},
+			})
+			if err != nil {
+				b.Fatal(err)
+			}
+			in := vouch.CreateInquiryInput{TemplateID: t.ID}
+			b.ResetTimer()
+			var next atomic.Int64
+			var wg sync.WaitGroup
+			for range 8 {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					for next.Add(1) <= int64(b.N) {
+						if _, _, err := svc.CreateInquiry(ctx, vouch.Sandbox, in); err != nil {
+							b.Error(err)
+							return
+						}
+					}
+				}()
+			}
+			wg.Wait()
+			select {
+			case <-all:
+			case <-time.After(time.Minute):
+				b.Fatalf("%d of %d events delivered", got.Load(), b.N)
+			}
+		})
+	}
 }
