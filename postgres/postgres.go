@@ -39,6 +39,7 @@ var Dialect = sqlstore.Dialect{
 	Name:                  "postgres",
 	Rebind:                sqlstore.RebindDollar,
 	ForUpdate:             " FOR UPDATE",
+	ReadCommitted:         true,
 	IsUniqueViolation:     func(err error) bool { return hasCode(err, uniqueViolation) },
 	IsForeignKeyViolation: func(err error) bool { return hasCode(err, foreignKeyViolation) },
 }

@@ -36,13 +36,17 @@ func newStmtCache(db *sql.DB, rebind func(string) string) *stmtCache {
 	return &stmtCache{db: db, rebind: rebind, m: map[string]*sql.Stmt{}, pending: map[string]bool{}}
 }
 
-// stmt returns the cached statement for query bound to tx, or nil when it
-// is not cached yet (the caller then runs the query directly).
+// stmt returns the cached statement for query bound to tx (or the pool's
+// own with a nil tx), or nil when it is not cached yet (the caller then
+// runs the query directly).
 func (c *stmtCache) stmt(ctx context.Context, tx *sql.Tx, query string) *sql.Stmt {
 	c.mu.RLock()
 	st, ok := c.m[query]
 	c.mu.RUnlock()
 	if ok {
+		if tx == nil {
+			return st
+		}
 		return tx.StmtContext(ctx, st)
 	}
 	c.mu.Lock()

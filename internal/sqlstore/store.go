@@ -33,6 +33,13 @@ type Dialect struct {
 	// (a row naming a parent that does not exist); inserts turn it into
 	// EINVALID. Nil means the engine never reports one.
 	IsForeignKeyViolation func(err error) bool
+	// ReadCommitted says that a read-only transaction sees nothing more
+	// consistent than separate statements do: under PostgreSQL's default
+	// READ COMMITTED each statement takes its own snapshot, in a
+	// transaction or not. View then runs its queries on the pool without
+	// BEGIN and COMMIT, two round trips fewer. SQLite's read transaction
+	// is one snapshot for all its queries, so it keeps it.
+	ReadCommitted bool
 }
 
 // RebindDollar rewrites ? placeholders as $1, $2, … for PostgreSQL. The
@@ -134,13 +141,24 @@ func (s *Store) Update(ctx context.Context, fn func(vouch.Tx) error) error {
 	return s.run(ctx, s.writer, s.writerStmts, nil, fn)
 }
 
-// View runs fn in a read-only transaction on the reader pool. Writes fail.
+// View runs fn in a read-only transaction on the reader pool, or, with
+// Dialect.ReadCommitted, with each query on its own on the pool. Writes
+// fail.
 func (s *Store) View(ctx context.Context, fn func(vouch.Tx) error) error {
 	return s.run(ctx, s.reader, s.readerStmts, &sql.TxOptions{ReadOnly: true}, fn)
 }
 
 // run is the body of Update and View.
 func (s *Store) run(ctx context.Context, db *sql.DB, stmts *stmtCache, opts *sql.TxOptions, fn func(vouch.Tx) error) (err error) {
+	if opts != nil && opts.ReadOnly && s.d.ReadCommitted {
+		defer stmts.preparePending(context.WithoutCancel(ctx))
+		return fn(&Tx{db: db, s: s, stmts: stmts})
+	}
+	return s.runTx(ctx, db, stmts, opts, fn)
+}
+
+// runTx runs fn in a transaction, committed if fn returns nil.
+func (s *Store) runTx(ctx context.Context, db *sql.DB, stmts *stmtCache, opts *sql.TxOptions, fn func(vouch.Tx) error) (err error) {
 	sqlTx, err := db.BeginTx(ctx, opts)
 	if err != nil {
 		return fmt.Errorf("%s: begin: %w", s.d.Name, err)

@@ -16,7 +16,10 @@ import (
 // Tx implements vouch.Tx on one *sql.Tx. It is valid only inside the
 // function given to Update or View.
 type Tx struct {
-	tx    *sql.Tx
+	tx *sql.Tx
+	// db is set instead of tx for a View that runs its queries on the pool
+	// (Dialect.ReadCommitted); writes are refused.
+	db    *sql.DB
 	s     *Store
 	stmts *stmtCache
 	// detached is set when the transaction is shared by a group of
@@ -46,10 +49,16 @@ func checkText(args []any) error {
 	return nil
 }
 
+// errReadOnly is the error of a write attempted through View.
+var errReadOnly = errors.New("write attempted in a read-only view")
+
 // exec runs a statement written with ? placeholders.
 func (t *Tx) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	if err := checkText(args); err != nil {
 		return nil, err
+	}
+	if t.tx == nil {
+		return nil, errReadOnly
 	}
 	ctx = t.txContext(ctx)
 	if st := t.stmts.stmt(ctx, t.tx, query); st != nil {
@@ -64,6 +73,12 @@ func (t *Tx) query(ctx context.Context, query string, args ...any) (*sql.Rows, e
 		return nil, err
 	}
 	ctx = t.txContext(ctx)
+	if t.tx == nil {
+		if st := t.stmts.stmt(ctx, nil, query); st != nil {
+			return st.QueryContext(ctx, args...)
+		}
+		return t.db.QueryContext(ctx, t.s.d.Rebind(query), args...)
+	}
 	if st := t.stmts.stmt(ctx, t.tx, query); st != nil {
 		return st.QueryContext(ctx, args...)
 	}
@@ -76,6 +91,12 @@ func (t *Tx) queryRow(ctx context.Context, query string, args ...any) scanner {
 		return errRow{err}
 	}
 	ctx = t.txContext(ctx)
+	if t.tx == nil {
+		if st := t.stmts.stmt(ctx, nil, query); st != nil {
+			return st.QueryRowContext(ctx, args...)
+		}
+		return t.db.QueryRowContext(ctx, t.s.d.Rebind(query), args...)
+	}
 	if st := t.stmts.stmt(ctx, t.tx, query); st != nil {
 		return st.QueryRowContext(ctx, args...)
 	}
@@ -138,6 +159,8 @@ func (t *Tx) writeErr(err error, noun, id, verb string) error {
 		return vouch.Errorf(vouch.EINVALID, "%s %s refers to an object that does not exist.", noun, clip(id))
 	case errors.Is(err, errInvalidText):
 		return invalidText(noun)
+	case errors.Is(err, errReadOnly):
+		return fmt.Errorf("%s: %s %s: %w", t.s.d.Name, verb, noun, err)
 	}
 	return fmt.Errorf("%s: %s %s: %w", t.s.d.Name, verb, noun, err)
 }
@@ -185,6 +208,9 @@ func checkEnv(env vouch.Environment) error {
 // JobInsert implements vouch.Tx by handing the job to the store's inserter
 // with this transaction.
 func (t *Tx) JobInsert(ctx context.Context, job vouch.Job, opts vouch.JobOptions) error {
+	if t.tx == nil {
+		return fmt.Errorf("%s: insert job %s: %w", t.s.d.Name, job.Kind(), errReadOnly)
+	}
 	f := t.s.insertJob.Load()
 	if f == nil {
 		return fmt.Errorf("%s: insert job %s: no job inserter is configured", t.s.d.Name, job.Kind())
