@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -55,9 +56,35 @@ type nopWriter struct{}
 
 func (nopWriter) Write(p []byte) (int, error) { return len(p), nil }
 
-// BenchmarkRetrieveInquiryHTTP measures GET /api/v1/inquiries/{id} through
-// the whole server over loopback HTTP.
+// BenchmarkRetrieveInquiryHTTP measures GET /api/v1/inquiries/{id}
+// through the whole server over loopback HTTP.
 func BenchmarkRetrieveInquiryHTTP(b *testing.B) {
+	benchHTTP(b, func(ts *testServer) func() *http.Request {
+		id := ts.createInquiry(&testing.T{}, "")
+		return func() *http.Request {
+			req, _ := http.NewRequest("GET", ts.URL+"/api/v1/inquiries/"+id, nil)
+			return req
+		}
+	}, 200)
+}
+
+// BenchmarkCreateInquiryHTTP measures POST /api/v1/inquiries through the
+// whole server over loopback HTTP, with the body bench/apibench sends.
+func BenchmarkCreateInquiryHTTP(b *testing.B) {
+	benchHTTP(b, func(ts *testServer) func() *http.Request {
+		body := `{"data":{"attributes":{"inquiry-template-id":"` + ts.demoTemplateID(&testing.T{}) +
+			`","reference-id":"user-1","fields":{"name_first":"Jane","name_last":"Doe","birthdate":"1990-01-02"}}}}`
+		return func() *http.Request {
+			req, _ := http.NewRequest("POST", ts.URL+"/api/v1/inquiries", strings.NewReader(body))
+			req.Header.Set("Content-Type", "application/json")
+			return req
+		}
+	}, 201)
+}
+
+// benchHTTP starts the server on SQLite and sends the requests newRequest
+// makes from 16 goroutines, as bench/apibench's clients do.
+func benchHTTP(b *testing.B, setup func(ts *testServer) func() *http.Request, want int) {
 	c, err := ParseConfig("bench", []string{"--rate-limit", "0"}, getenvFor(map[string]string{
 		"VOUCH_DATA_DIR": b.TempDir(), "VOUCH_LISTEN": "127.0.0.1:0", "VOUCH_LOG_LEVEL": "info"}))
 	if err != nil {
@@ -70,14 +97,13 @@ func BenchmarkRetrieveInquiryHTTP(b *testing.B) {
 	}
 	defer s.Shutdown(context.Background())
 	key := sandboxKeyRE.FindString(out.String())
-	ts := &testServer{Server: s, Key: key}
-	t := &testing.T{}
-	id := ts.createInquiry(t, "")
+	newRequest := setup(&testServer{Server: s, Key: key})
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
+	b.SetParallelism(8)
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
-			req, _ := http.NewRequest("GET", s.URL+"/api/v1/inquiries/"+id, nil)
+			req := newRequest()
 			req.Header.Set("Authorization", "Bearer "+key)
 			resp, err := client.Do(req)
 			if err != nil {
@@ -86,7 +112,7 @@ func BenchmarkRetrieveInquiryHTTP(b *testing.B) {
 			}
 			_, _ = io.Copy(io.Discard, resp.Body)
 			resp.Body.Close()
-			if resp.StatusCode != 200 {
+			if resp.StatusCode != want {
 				b.Errorf("status %d", resp.StatusCode)
 				return
 			}
