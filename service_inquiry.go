@@ -126,15 +126,16 @@ func (s *Service) resolveTemplate(ctx Context, tx Tx, env Environment, in Create
 	return t, v, nil
 }
 
-// expiryInterval picks the request override, else the template, else 24 h.
-func expiryInterval(override *int64, template int64) time.Duration {
+// expiryInterval picks the request override, else the template, else
+// fallback.
+func expiryInterval(override *int64, template int64, fallback time.Duration) time.Duration {
 	switch {
 	case override != nil:
 		return time.Duration(*override) * time.Second
 	case template > 0:
 		return time.Duration(template) * time.Second
 	}
-	return DefaultExpiry
+	return fallback
 }
 
 // createInquiryTx creates the inquiry in tx and returns it with its
@@ -146,6 +147,7 @@ func (s *Service) createInquiryTx(ctx Context, tx Tx, env Environment, in Create
 		return nil, "", err
 	}
 	now := s.now()
+	afterCreate := expiryInterval(in.ExpireAfterCreateSeconds, v.Config.Expiry.AfterCreateSeconds, DefaultExpiry)
 	inq := &Inquiry{
 		ID:                NewID(PrefixInquiry),
 		Environment:       env,
@@ -155,9 +157,11 @@ func (s *Service) createInquiryTx(ctx Context, tx Tx, env Environment, in Create
 		Note:              in.Note,
 		Tags:              append([]string{}, in.Tags...),
 		RedirectURI:       in.RedirectURI,
-		ExpireAfterCreate: expiryInterval(in.ExpireAfterCreateSeconds, v.Config.Expiry.AfterCreateSeconds),
-		ExpireAfterStart:  expiryInterval(in.ExpireAfterStartSeconds, v.Config.Expiry.AfterStartSeconds),
-		ExpireAfterResume: expiryInterval(in.ExpireAfterResumeSeconds, v.Config.Expiry.AfterResumeSeconds),
+		ExpireAfterCreate: afterCreate,
+		// Spec §3.2: the interval from start defaults to the one from
+		// creation, whichever way that one was set.
+		ExpireAfterStart:  expiryInterval(in.ExpireAfterStartSeconds, v.Config.Expiry.AfterStartSeconds, afterCreate),
+		ExpireAfterResume: expiryInterval(in.ExpireAfterResumeSeconds, v.Config.Expiry.AfterResumeSeconds, DefaultExpiry),
 		CreatedAt:         now,
 		UpdatedAt:         now,
 	}

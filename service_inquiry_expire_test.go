@@ -198,3 +198,47 @@ func TestExpireDueInquiries_FailureDoesNotBlockOthers(t *testing.T) {
 	require.Equal(t, 1, n)
 	requireStatus(t, e, vouch.Sandbox, fine, vouch.InquiryExpired)
 }
+
+// TestExpiryIntervalDefaults covers spec §3.2's defaults: 24 h after
+// creation and after resume, and after start the interval after creation,
+// however that one was set.
+func TestExpiryIntervalDefaults(t *testing.T) {
+	t.Parallel()
+	e := vouchtest.MustOpen(t)
+	seconds := func(d time.Duration) *int64 { s := int64(d / time.Second); return &s }
+	template := func(x vouch.ExpirySettings) string {
+		cfg := vouchtest.DemoConfig()
+		cfg.Expiry = x
+		tmpl, _, err := e.Service.CreateTemplate(context.Background(), vouch.Sandbox, "Expiry", false, cfg)
+		require.NoError(t, err)
+		return tmpl.ID
+	}
+	none := template(vouch.ExpirySettings{})
+	twoHours := template(vouch.ExpirySettings{AfterCreateSeconds: 7200})
+	both := template(vouch.ExpirySettings{AfterCreateSeconds: 7200, AfterStartSeconds: 1800, AfterResumeSeconds: 600})
+	for _, c := range []struct {
+		name                  string
+		in                    vouch.CreateInquiryInput
+		create, start, resume time.Duration
+	}{
+		{"defaults", vouch.CreateInquiryInput{TemplateID: none}, 24 * time.Hour, 24 * time.Hour, 24 * time.Hour},
+		{"template create only", vouch.CreateInquiryInput{TemplateID: twoHours}, 2 * time.Hour, 2 * time.Hour, 24 * time.Hour},
+		{"request create only", vouch.CreateInquiryInput{TemplateID: none, ExpireAfterCreateSeconds: seconds(10 * time.Minute)},
+			10 * time.Minute, 10 * time.Minute, 24 * time.Hour},
+		{"request create over template", vouch.CreateInquiryInput{TemplateID: twoHours, ExpireAfterCreateSeconds: seconds(time.Hour)},
+			time.Hour, time.Hour, 24 * time.Hour},
+		{"template all", vouch.CreateInquiryInput{TemplateID: both}, 2 * time.Hour, 30 * time.Minute, 10 * time.Minute},
+		{"request start", vouch.CreateInquiryInput{TemplateID: twoHours, ExpireAfterStartSeconds: seconds(time.Minute)},
+			2 * time.Hour, time.Minute, 24 * time.Hour},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			inq := vouchtest.Inquiry(t, e, vouch.Sandbox, c.in).Inquiry
+			require.Equal(t, c.create, inq.ExpireAfterCreate)
+			require.Equal(t, c.start, inq.ExpireAfterStart)
+			require.Equal(t, c.resume, inq.ExpireAfterResume)
+			started, err := e.Service.StartInquiry(context.Background(), vouch.Sandbox, inq.ID)
+			require.NoError(t, err)
+			require.WithinDuration(t, e.Clock.Now().Add(c.start), *started.Inquiry.ExpiresAt, time.Millisecond)
+		})
+	}
+}
