@@ -22,6 +22,9 @@ const (
 	DefaultPollInterval = 100 * time.Millisecond
 )
 
+// CompletedJobRetention is how long River keeps a completed job's row.
+const CompletedJobRetention = time.Hour
+
 // Handlers do the work of each job kind. They are plain functions so that
 // this package does not depend on the service: cmd/vouch binds them to
 // *vouch.Service methods.
@@ -168,6 +171,13 @@ func New(db *sql.DB, dialect string, cfg Config) (*Queue, error) {
 		Workers:              workers,
 		TestOnly:             cfg.testOnly,
 		RescueStuckJobsAfter: cfg.RescueAfter,
+		// A completed job holds ids only, and what it did is recorded in
+		// Vouch's own tables (deliveries and their attempts, events). River
+		// keeps completed rows a day by default: at a few hundred webhook
+		// deliveries a second, plus a sweep every second, that is tens of
+		// millions of rows in the job table. An hour is enough to look at
+		// recent work.
+		CompletedJobRetentionPeriod: CompletedJobRetention,
 	}
 	// River wants the default job timeout (a minute) not to exceed the
 	// rescue delay; kinds without their own timeout are quick, so a short
