@@ -50,7 +50,7 @@ func TestAuth(t *testing.T) {
 func TestRateLimit(t *testing.T) {
 	t.Parallel()
 
-	t.Run("FixedWindowPerKey", func(t *testing.T) {
+	t.Run("FixedWindowPerEnvironment", func(t *testing.T) {
 		t.Parallel()
 		clock := &vouchtest.Clock{}
 		b := setup(t, api.Config{RateLimit: 2, RateWindow: time.Minute, Now: clock.Now})
@@ -70,8 +70,13 @@ func TestRateLimit(t *testing.T) {
 		require.Equal(t, "45", res.Header.Get("Retry-After"))
 		require.NotEmpty(t, res.Header.Get("Request-Id"))
 
+		// Spec §4.6: the limit is per environment, whatever the key.
+		_, other, err := b.svc.CreateAPIKey(context.Background(), vouch.Sandbox, "second")
+		require.NoError(t, err)
+		res, _ = b.do(t, http.MethodGet, "/api/v1/accounts", other, "", nil)
+		require.Equal(t, http.StatusTooManyRequests, res.StatusCode, "another sandbox key shares the window")
 		res, _ = b.do(t, http.MethodGet, "/api/v1/accounts", b.prod, "", nil)
-		require.Equal(t, http.StatusOK, res.StatusCode, "another key has its own window")
+		require.Equal(t, http.StatusOK, res.StatusCode, "the other environment has its own window")
 
 		clock.Advance(45 * time.Second)
 		res, _ = b.do(t, http.MethodGet, "/api/v1/accounts", b.sandbox, "", nil)

@@ -53,7 +53,8 @@
 //     arrives while the first is running gets a 409 from the same process;
 //     across processes the store's unique key decides. Redacting an inquiry
 //     forgets the stored responses about it.
-//   - The rate limit is a fixed window per API key, counted in each process
+//   - The rate limit is a fixed window per environment, as Persona's, shared
+//     by all of the environment's keys and counted in each process
 //     (replicas each allow the limit). 401s are not counted.
 //   - A wrong method on a known path is a 405 with an Allow header; an
 //     unknown path under /api/v1 is a 404. Both answer with JSON and need no

@@ -17,11 +17,11 @@ const (
 	DefaultRateWindow = time.Minute
 )
 
-// limiter is a fixed-window rate limiter per API key: a window opens at a
-// key's first request and allows limit requests until it ends. It lives in
-// memory, so each replica counts its own traffic; windows that have ended
-// are swept once per window length, so memory stays proportional to the
-// keys active in the last window.
+// limiter is a fixed-window rate limiter per environment, as Persona's
+// (spec §4.6): a window opens at the environment's first request and allows
+// limit requests, whichever of its API keys sends them, until it ends. It
+// lives in memory, so each replica counts its own traffic; windows that
+// have ended are swept once per window length.
 type limiter struct {
 	limit  int
 	window time.Duration
@@ -51,8 +51,9 @@ func newLimiter(limit int, window time.Duration, now func() time.Time) *limiter 
 	return &limiter{limit: limit, window: window, now: now, windows: map[string]*fixedWindow{}}
 }
 
-// take counts one request of key and reports whether it is allowed, how
-// many requests remain in the window, and when the window ends.
+// take counts one request against key's window and reports whether it is
+// allowed, how many requests remain in the window, and when the window
+// ends.
 func (l *limiter) take(key string) (ok bool, remaining int, reset time.Duration) {
 	now := l.now()
 	l.mu.Lock()
@@ -85,13 +86,13 @@ func (l *limiter) size() int {
 	return len(l.windows)
 }
 
-// rateLimit counts the request against its API key and sets the
-// ratelimit-* headers; past the limit it returns an ERATELIMITED error.
+// rateLimit counts the request against its API key's environment and sets
+// the ratelimit-* headers; past the limit it returns an ERATELIMITED error.
 func (h *handler) rateLimit(w http.ResponseWriter, key *vouch.APIKey) error {
 	if h.limiter == nil {
 		return nil
 	}
-	ok, remaining, reset := h.limiter.take(key.ID)
+	ok, remaining, reset := h.limiter.take(string(key.Environment))
 	secs := int((reset + time.Second - 1) / time.Second) // round up: never invite an early retry
 	hd := w.Header()
 	hd.Set("Ratelimit-Limit", strconv.Itoa(h.limiter.limit))

@@ -74,7 +74,7 @@ var options = []option{
 		func(c *Config, v string) error { c.LogLevel = v; return nil }},
 	{"log-format", "VOUCH_LOG_FORMAT", "json", "json or text.", false,
 		func(c *Config, v string) error { c.LogFormat = v; return nil }},
-	{"rate-limit", "VOUCH_RATE_LIMIT", "300", "API requests allowed per key and window; 0 turns the limit off.", false,
+	{"rate-limit", "VOUCH_RATE_LIMIT", "300", "API requests allowed per environment (all its keys together) and window; 0 turns the limit off.", false,
 		func(c *Config, v string) (err error) { c.RateLimit, err = strconv.Atoi(v); return }},
 	{"rate-window", "VOUCH_RATE_WINDOW", "1m", "Length of the rate-limit window.", false,
 		func(c *Config, v string) (err error) { c.RateWindow, err = time.ParseDuration(v); return }},
