@@ -73,7 +73,10 @@ func (inq *Inquiry) Legacy() bool { return HasIDPrefix(inq.TemplateID, PrefixLeg
 // everything. Results are newest first; After and Before are object-id
 // cursors as in Persona's API.
 type InquiryFilter struct {
-	Environment   Environment
+	Environment Environment
+	// IDs, when not nil, keeps only these inquiries (at most
+	// MaxInquiryIDFilter); an empty non-nil list matches nothing.
+	IDs           []string
 	ReferenceID   *string
 	AccountID     *string
 	TemplateID    *string
@@ -84,6 +87,10 @@ type InquiryFilter struct {
 	Before        string     // list the inquiries newer than this id
 	Limit         int
 }
+
+// MaxInquiryIDFilter is how many ids filter[inquiry-id] may name, as in
+// Persona's API (spec §4.2).
+const MaxInquiryIDFilter = 100
 
 // InquiryUpdate holds the changes PATCH /inquiries/{id} may make. Nil members
 // are left alone; Fields are merged key by key.

@@ -109,7 +109,7 @@ func (h *handler) getInquiry(r *http.Request, c *call) (*reply, error) {
 }
 
 func (h *handler) listInquiries(r *http.Request, c *call) (*reply, error) {
-	q, p, err := parseList(r, "reference-id", "account-id", "inquiry-template-id", "template-id",
+	q, p, err := parseList(r, "inquiry-id", "reference-id", "account-id", "inquiry-template-id", "template-id",
 		"status", "created-at-start", "created-at-end")
 	if err != nil {
 		return nil, err
@@ -117,6 +117,12 @@ func (h *handler) listInquiries(r *http.Request, c *call) (*reply, error) {
 	f := vouch.InquiryFilter{
 		Environment: c.env, ReferenceID: q.str("reference-id"), AccountID: q.str("account-id"),
 		After: p.after, Before: p.before, Limit: p.size,
+	}
+	if ids := q.list("inquiry-id"); len(ids) > 0 {
+		if len(ids) > vouch.MaxInquiryIDFilter {
+			return nil, paramError("filter[inquiry-id]", "filter[inquiry-id] may name at most %d inquiries.", vouch.MaxInquiryIDFilter)
+		}
+		f.IDs = ids
 	}
 	f.TemplateID = q.str("inquiry-template-id")
 	if legacy := q.str("template-id"); legacy != nil {

@@ -151,6 +151,9 @@ func testInquiryList(t *testing.T, newStore NewStoreFunc) {
 			{"CreatedRange", vouch.InquiryFilter{CreatedAfter: ptr(b.CreatedAt), CreatedBefore: ptr(b.CreatedAt)}, []*vouch.Inquiry{b}},
 			{"Combined", vouch.InquiryFilter{ReferenceID: ptr("ref-a"), Statuses: []vouch.InquiryStatus{vouch.InquiryApproved}}, []*vouch.Inquiry{c}},
 			{"NoMatch", vouch.InquiryFilter{ReferenceID: ptr("nobody")}, nil},
+			{"IDs", vouch.InquiryFilter{IDs: []string{a.ID, c.ID, d.ID, "inq_missing"}}, []*vouch.Inquiry{c, a}},
+			{"IDsAndStatus", vouch.InquiryFilter{IDs: []string{a.ID, b.ID}, Statuses: []vouch.InquiryStatus{vouch.InquiryCompleted}}, []*vouch.Inquiry{b}},
+			{"NoIDs", vouch.InquiryFilter{IDs: []string{}}, nil},
 			{"PagedFilter", vouch.InquiryFilter{ReferenceID: ptr("ref-a"), After: c.ID}, []*vouch.Inquiry{a}},
 		}
 		for _, tc := range cases {
