@@ -73,16 +73,10 @@ func (t *Tx) query(ctx context.Context, query string, args ...any) (*sql.Rows, e
 		return nil, err
 	}
 	ctx = t.txContext(ctx)
-	if t.tx == nil {
-		if st := t.stmts.stmt(ctx, nil, query); st != nil {
-			return st.QueryContext(ctx, args...)
-		}
-		return t.db.QueryContext(ctx, t.s.d.Rebind(query), args...)
-	}
 	if st := t.stmts.stmt(ctx, t.tx, query); st != nil {
 		return st.QueryContext(ctx, args...)
 	}
-	return t.tx.QueryContext(ctx, t.s.d.Rebind(query), args...)
+	return t.conn().QueryContext(ctx, t.s.d.Rebind(query), args...)
 }
 
 // queryRow runs a single-row query written with ? placeholders.
@@ -91,16 +85,25 @@ func (t *Tx) queryRow(ctx context.Context, query string, args ...any) scanner {
 		return errRow{err}
 	}
 	ctx = t.txContext(ctx)
-	if t.tx == nil {
-		if st := t.stmts.stmt(ctx, nil, query); st != nil {
-			return st.QueryRowContext(ctx, args...)
-		}
-		return t.db.QueryRowContext(ctx, t.s.d.Rebind(query), args...)
-	}
 	if st := t.stmts.stmt(ctx, t.tx, query); st != nil {
 		return st.QueryRowContext(ctx, args...)
 	}
-	return t.tx.QueryRowContext(ctx, t.s.d.Rebind(query), args...)
+	return t.conn().QueryRowContext(ctx, t.s.d.Rebind(query), args...)
+}
+
+// queryer is what both a transaction and a pool offer for reading.
+type queryer interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// conn is where t's reads run: its transaction, or the pool for a View
+// without one (Dialect.ReadCommitted).
+func (t *Tx) conn() queryer {
+	if t.tx == nil {
+		return t.db
+	}
+	return t.tx
 }
 
 // errRow is a row whose Scan reports an error found before querying, so
