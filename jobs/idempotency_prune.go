@@ -30,17 +30,6 @@ func (IdempotencyPruneArgs) InsertOpts() river.InsertOpts {
 	return river.InsertOpts{MaxAttempts: 3}
 }
 
-// idempotencyPrunePeriodic schedules the prune every interval on the
-// elected leader, and once when it starts, so a process restarted often
-// still prunes.
-func idempotencyPrunePeriodic() *river.PeriodicJob {
-	return river.NewPeriodicJob(
-		river.PeriodicInterval(IdempotencyPruneInterval),
-		func() (river.JobArgs, *river.InsertOpts) { return IdempotencyPruneArgs{}, nil },
-		&river.PeriodicJobOpts{ID: KindIdempotencyPrune, RunOnStart: true},
-	)
-}
-
 // idempotencyPruneWorker calls Handlers.PruneIdempotency.
 type idempotencyPruneWorker struct {
 	river.WorkerDefaults[IdempotencyPruneArgs]

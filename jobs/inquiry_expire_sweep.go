@@ -47,18 +47,6 @@ func (InquiryExpireSweepArgs) InsertOpts() river.InsertOpts {
 	}
 }
 
-// inquiryExpireSweepPeriodic schedules the sweep every interval. River runs
-// periodic jobs on the elected leader only, so however many processes work
-// jobs, one inserts sweeps (any of them may run one). RunOnStart sweeps at
-// once when a process becomes leader, which catches up after downtime.
-func inquiryExpireSweepPeriodic(interval time.Duration) *river.PeriodicJob {
-	return river.NewPeriodicJob(
-		river.PeriodicInterval(interval),
-		func() (river.JobArgs, *river.InsertOpts) { return InquiryExpireSweepArgs{}, nil },
-		&river.PeriodicJobOpts{ID: KindInquiryExpireSweep, RunOnStart: true},
-	)
-}
-
 // inquiryExpireSweepWorker calls Handlers.ExpireDueInquiries.
 type inquiryExpireSweepWorker struct {
 	river.WorkerDefaults[InquiryExpireSweepArgs]

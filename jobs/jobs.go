@@ -212,10 +212,10 @@ func New(db *sql.DB, dialect string, cfg Config) (*Queue, error) {
 		// Periodic jobs exist only on a working queue: an insert-only
 		// process (--workers=false) never sweeps or prunes.
 		if cfg.Handlers.ExpireDueInquiries != nil {
-			rc.PeriodicJobs = append(rc.PeriodicJobs, inquiryExpireSweepPeriodic(sweepEvery))
+			rc.PeriodicJobs = append(rc.PeriodicJobs, periodic(InquiryExpireSweepArgs{}, sweepEvery))
 		}
 		if cfg.Handlers.PruneIdempotency != nil {
-			rc.PeriodicJobs = append(rc.PeriodicJobs, idempotencyPrunePeriodic())
+			rc.PeriodicJobs = append(rc.PeriodicJobs, periodic(IdempotencyPruneArgs{}, IdempotencyPruneInterval))
 		}
 	}
 	client, err := river.NewClient(driver, rc)
@@ -327,4 +327,18 @@ func checkIDs(kind string, env vouch.Environment, id string) error {
 		return fmt.Errorf("jobs: %s: empty id", kind)
 	}
 	return nil
+}
+
+// periodic schedules args every interval, with the job's kind as its id.
+// River runs periodic jobs on the elected leader only, so however many
+// processes work jobs, one inserts them (any of them may run one).
+// RunOnStart inserts one at once when a process becomes leader, so an
+// expiry sweep catches up after downtime and a process restarted often
+// still prunes.
+func periodic(args river.JobArgs, interval time.Duration) *river.PeriodicJob {
+	return river.NewPeriodicJob(
+		river.PeriodicInterval(interval),
+		func() (river.JobArgs, *river.InsertOpts) { return args, nil },
+		&river.PeriodicJobOpts{ID: args.Kind(), RunOnStart: true},
+	)
 }
