@@ -41,6 +41,8 @@ var Dialect = sqlstore.Dialect{
 		return hasCode(err, sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY)
 	},
 	IsForeignKeyViolation: func(err error) bool { return hasCode(err, sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY) },
+	// Open's connector keeps each connection's statements (stmtcache.go).
+	CachesStatements: true,
 }
 
 // hasCode reports whether err is a SQLite error with one of the extended

@@ -14,16 +14,17 @@ import (
 // the bound a query is simply prepared each time.
 const maxCachedStmts = 512
 
-// stmtCache prepares each query once per pool and keeps it. SQLite spends
-// most of a simple lookup parsing and planning the SQL, and neither
-// database/sql nor the modernc driver caches that; a *sql.Stmt remembers
-// the statement per connection, and Tx.StmtContext reuses it inside a
-// transaction. The queries are keyed by their text before rebinding.
+// stmtCache prepares each query once per pool and keeps it, for a driver
+// that does not keep prepared statements itself (Dialect.CachesStatements
+// false: the PostgreSQL store). A *sql.Stmt remembers the statement per
+// connection, and Tx.StmtContext reuses it inside a transaction. The
+// queries are keyed by their text before rebinding. A nil *stmtCache
+// caches nothing.
 //
 // A query seen for the first time runs unprepared and is only noted: it is
 // prepared on the pool after the transaction ends. Preparing on the pool
-// inside a transaction would wait for a free connection, and SQLite's
-// writer has just the one the transaction holds.
+// inside a transaction would wait for a free connection, which a pool with
+// a single connection would never have.
 type stmtCache struct {
 	db      *sql.DB
 	rebind  func(string) string
@@ -37,9 +38,12 @@ func newStmtCache(db *sql.DB, rebind func(string) string) *stmtCache {
 }
 
 // stmt returns the cached statement for query bound to tx (or the pool's
-// own with a nil tx), or nil when it is not cached yet (the caller then
-// runs the query directly).
+// own with a nil tx), or nil when it is not cached yet or c is nil (the
+// caller then runs the query directly).
 func (c *stmtCache) stmt(ctx context.Context, tx *sql.Tx, query string) *sql.Stmt {
+	if c == nil {
+		return nil
+	}
 	c.mu.RLock()
 	st, ok := c.m[query]
 	c.mu.RUnlock()
@@ -60,6 +64,9 @@ func (c *stmtCache) stmt(ctx context.Context, tx *sql.Tx, query string) *sql.Stm
 // preparePending prepares the queries noted since the last call. Call it
 // when no transaction of the caller holds a connection of the pool.
 func (c *stmtCache) preparePending(ctx context.Context) {
+	if c == nil {
+		return
+	}
 	c.mu.RLock()
 	n := len(c.pending)
 	c.mu.RUnlock()
@@ -92,6 +99,9 @@ func (c *stmtCache) preparePending(ctx context.Context) {
 
 // close closes every cached statement.
 func (c *stmtCache) close() error {
+	if c == nil {
+		return nil
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	var err error

@@ -40,6 +40,11 @@ type Dialect struct {
 	// BEGIN and COMMIT, two round trips fewer. SQLite's read transaction
 	// is one snapshot for all its queries, so it keeps it.
 	ReadCommitted bool
+	// CachesStatements says that the driver keeps each connection's
+	// prepared statements itself (the sqlite package's connector does), so
+	// the store runs its queries by text instead of through a second
+	// cache of *sql.Stmt.
+	CachesStatements bool
 }
 
 // RebindDollar rewrites ? placeholders as $1, $2, … for PostgreSQL. The
@@ -105,10 +110,12 @@ func New(writer, reader *sql.DB, d Dialect, opts Options) *Store {
 		d.IsForeignKeyViolation = func(error) bool { return false }
 	}
 	s := &Store{writer: writer, reader: reader, d: d}
-	s.writerStmts = newStmtCache(writer, d.Rebind)
-	s.readerStmts = s.writerStmts
-	if reader != writer {
-		s.readerStmts = newStmtCache(reader, d.Rebind)
+	if !d.CachesStatements {
+		s.writerStmts = newStmtCache(writer, d.Rebind)
+		s.readerStmts = s.writerStmts
+		if reader != writer {
+			s.readerStmts = newStmtCache(reader, d.Rebind)
+		}
 	}
 	s.SetInsertJob(opts.InsertJob)
 	if opts.GroupCommit {
