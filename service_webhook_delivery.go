@@ -125,17 +125,20 @@ type WebhookSend struct {
 func (s *Service) PrepareWebhookDelivery(ctx Context, env Environment, deliveryID string) (*WebhookSend, error) {
 	var send WebhookSend
 	err := s.Store.View(ctx, func(tx Tx) error {
-		var err error
-		if send.Delivery, err = tx.WebhookDeliveryGetByID(ctx, env, deliveryID); err != nil {
+		r, err := tx.WebhookDeliveryGetRecords(ctx, env, deliveryID)
+		if err != nil {
 			return err
 		}
-		if send.Endpoint, err = tx.WebhookGetByID(ctx, env, send.Delivery.WebhookID); err != nil {
-			return err
+		send.Delivery, send.Endpoint, send.Event = r.Delivery, r.Endpoint, r.Event
+		keys := map[string][]byte{}
+		if r.Event.InquiryID != "" {
+			dk, err := s.dataKey(&Inquiry{ID: r.Event.InquiryID, WrappedKey: r.InquiryKey})
+			if err != nil {
+				return err
+			}
+			keys[r.Event.InquiryID] = dk
 		}
-		if send.Event, err = tx.EventGetByID(ctx, env, send.Delivery.EventID); err != nil {
-			return err
-		}
-		send.Snapshot, err = s.openSnapshot(ctx, tx, send.Event, map[string][]byte{})
+		send.Snapshot, err = s.openSnapshot(ctx, tx, send.Event, keys)
 		return err
 	})
 	if err != nil {

@@ -101,7 +101,9 @@ type Tx interface {
 	WebhookListEnabled(ctx Context, env Environment) ([]*WebhookEndpoint, error)
 
 	WebhookDeliveryInsert(ctx Context, d *WebhookDelivery) error
-	WebhookDeliveryGetByID(ctx Context, env Environment, id string) (*WebhookDelivery, error)
+	// WebhookDeliveryGetRecords reads a delivery with its endpoint, its
+	// event and its inquiry's data key.
+	WebhookDeliveryGetRecords(ctx Context, env Environment, id string) (*DeliveryRecords, error)
 	// WebhookDeliveryGetForUpdate reads a delivery and locks it until the
 	// transaction ends, so two attempts cannot take the same number.
 	WebhookDeliveryGetForUpdate(ctx Context, env Environment, id string) (*WebhookDelivery, error)

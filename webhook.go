@@ -200,6 +200,19 @@ type WebhookDelivery struct {
 	AttemptList []*WebhookAttempt
 }
 
+// DeliveryRecords is a delivery with what an attempt of it sends: its
+// endpoint, its event, and the wrapped data key of the event's inquiry,
+// which opens the event's snapshot. Every webhook reads them, so the store
+// reads them in one query.
+type DeliveryRecords struct {
+	Delivery *WebhookDelivery
+	Endpoint *WebhookEndpoint
+	Event    *Event
+	// InquiryKey is nil when the event is about no inquiry or the
+	// inquiry was redacted.
+	InquiryKey []byte
+}
+
 // DeliveryStatus is the state of a delivery.
 type DeliveryStatus string
 

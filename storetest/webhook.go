@@ -130,11 +130,11 @@ func testWebhook(t *testing.T, newStore NewStoreFunc) {
 			return err
 		})
 		require.Equal(t, d, got)
-		got, err := get(t, s, func(tx vouch.Tx) (*vouch.WebhookDelivery, error) {
-			return tx.WebhookDeliveryGetByID(ctx, vouch.Sandbox, d.ID)
+		rec, err := get(t, s, func(tx vouch.Tx) (*vouch.DeliveryRecords, error) {
+			return tx.WebhookDeliveryGetRecords(ctx, vouch.Sandbox, d.ID)
 		})
 		require.NoError(t, err)
-		require.Equal(t, d, got)
+		require.Equal(t, d, rec.Delivery)
 		atts, err := get(t, s, func(tx vouch.Tx) ([]*vouch.WebhookAttempt, error) {
 			return tx.WebhookAttemptList(ctx, vouch.Sandbox, d.ID)
 		})
@@ -159,5 +159,48 @@ func testWebhook(t *testing.T, newStore NewStoreFunc) {
 		require.Equal(t, []string{ds[2].ID, ds[1].ID, ds[0].ID}, list(vouch.WebhookDeliveryFilter{}))
 		require.Equal(t, []string{ds[1].ID}, list(vouch.WebhookDeliveryFilter{Status: &failed}))
 		require.Equal(t, []string{ds[2].ID, ds[1].ID}, list(vouch.WebhookDeliveryFilter{CreatedSince: &ds[1].CreatedAt}))
+	})
+	t.Run("DeliveryRecords", func(t *testing.T) {
+		t.Parallel()
+		s := newStore(t)
+		w := webhook(vouch.Sandbox, now())
+		inq := inquiry(vouch.Sandbox, now())
+		inq.WrappedKey = []byte{0, 1, 2, 0xff, 0}
+		redacted := inquiry(vouch.Sandbox, now())
+		about := event(inq, vouch.EventInquiryCreated, 1, now())
+		aboutRedacted := event(redacted, vouch.EventInquiryCreated, 1, now())
+		// An event about an endpoint has no inquiry.
+		aboutEndpoint := &vouch.Event{ID: vouch.NewID(vouch.PrefixEvent), Environment: vouch.Sandbox,
+			Name: vouch.EventWebhookDisabled, ObjectType: vouch.ObjectWebhook, ObjectID: w.ID, SealedSnapshot: []byte("sealed"), CreatedAt: now()}
+		deliveries := map[*vouch.Event]*vouch.WebhookDelivery{}
+		insertInquiries(t, s, inq, redacted)
+		update(t, s, func(tx vouch.Tx) error {
+			require.NoError(t, tx.WebhookInsert(ctx, w))
+			for _, e := range []*vouch.Event{about, aboutRedacted, aboutEndpoint} {
+				require.NoError(t, tx.EventInsert(ctx, e))
+				d := &vouch.WebhookDelivery{ID: vouch.NewID(vouch.PrefixWebhookDelivery), Environment: vouch.Sandbox,
+					WebhookID: w.ID, EventID: e.ID, EventName: e.Name, Status: vouch.DeliveryPending, CreatedAt: e.CreatedAt}
+				require.NoError(t, tx.WebhookDeliveryInsert(ctx, d))
+				deliveries[e] = d
+			}
+			return nil
+		})
+		records := func(env vouch.Environment, id string) (*vouch.DeliveryRecords, error) {
+			return get(t, s, func(tx vouch.Tx) (*vouch.DeliveryRecords, error) {
+				return tx.WebhookDeliveryGetRecords(ctx, env, id)
+			})
+		}
+		for e, key := range map[*vouch.Event][]byte{about: inq.WrappedKey, aboutRedacted: nil, aboutEndpoint: nil} {
+			got, err := records(vouch.Sandbox, deliveries[e].ID)
+			require.NoError(t, err)
+			require.Equal(t, deliveries[e], got.Delivery)
+			require.Equal(t, w, got.Endpoint)
+			require.Equal(t, e, got.Event)
+			require.Equal(t, key, got.InquiryKey, e.ID)
+		}
+		_, err := records(vouch.Production, deliveries[about].ID)
+		requireCode(t, err, vouch.ENOTFOUND)
+		_, err = records(vouch.Sandbox, vouch.NewID(vouch.PrefixWebhookDelivery))
+		requireCode(t, err, vouch.ENOTFOUND)
 	})
 }

@@ -10,21 +10,35 @@ import (
 
 const eventColumns = `id, environment, name, object_type, object_id, inquiry_id, seq, sealed_snapshot, created_at`
 
-// scanEvent reads one row of eventColumns. Snapshot stays nil: only its
-// sealed form is stored, and the service opens it.
+// eventRow holds the scan targets of eventColumns, so a query can read
+// an event beside other rows.
+type eventRow struct {
+	e         vouch.Event
+	env       string
+	createdAt int64
+}
+
+func (r *eventRow) dest() []any {
+	return []any{&r.e.ID, &r.env, &r.e.Name, &r.e.ObjectType, &r.e.ObjectID, &r.e.InquiryID, &r.e.Seq, &r.e.SealedSnapshot, &r.createdAt}
+}
+
+// value returns the event. Snapshot stays nil: only its sealed form is
+// stored, and the service opens it.
+func (r *eventRow) value() *vouch.Event {
+	e := r.e
+	e.Environment = vouch.Environment(r.env)
+	e.SealedSnapshot = fromBlob(e.SealedSnapshot)
+	e.CreatedAt = fromMicros(r.createdAt)
+	return &e
+}
+
+// scanEvent reads one row of eventColumns.
 func scanEvent(sc scanner) (*vouch.Event, error) {
-	var (
-		e         vouch.Event
-		env       string
-		createdAt int64
-	)
-	if err := sc.Scan(&e.ID, &env, &e.Name, &e.ObjectType, &e.ObjectID, &e.InquiryID, &e.Seq, &e.SealedSnapshot, &createdAt); err != nil {
+	var r eventRow
+	if err := sc.Scan(r.dest()...); err != nil {
 		return nil, err
 	}
-	e.Environment = vouch.Environment(env)
-	e.SealedSnapshot = fromBlob(e.SealedSnapshot)
-	e.CreatedAt = fromMicros(createdAt)
-	return &e, nil
+	return r.value(), nil
 }
 
 // EventInsert implements vouch.Tx. Snapshot, the plaintext, is never

@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -73,4 +74,14 @@ func fromJSON(s string, dst any, column string) error {
 		return fmt.Errorf("decode %s: %w", column, err)
 	}
 	return nil
+}
+
+// qualify prefixes each column of a column list with a table alias, for
+// queries that join tables with columns of the same name.
+func qualify(alias, columns string) string {
+	cols := strings.Split(columns, ",")
+	for i, c := range cols {
+		cols[i] = alias + "." + strings.TrimSpace(c)
+	}
+	return strings.Join(cols, ", ")
 }

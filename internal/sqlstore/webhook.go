@@ -13,28 +13,42 @@ import (
 const webhookColumns = `id, environment, url, enabled_events, status, disabled_reason, failing_since,
 	sealed_secret, sealed_previous_secret, previous_secret_expires_at, sealed_headers, created_at, updated_at`
 
-// scanWebhook reads one row of webhookColumns. The clear secrets and
-// headers stay empty: only their sealed forms are stored.
-func scanWebhook(sc scanner) (*vouch.WebhookEndpoint, error) {
-	var (
-		w                    vouch.WebhookEndpoint
-		env, events, status  string
-		failing, prevExpires sql.NullInt64
-		createdAt, updatedAt int64
-	)
-	if err := sc.Scan(&w.ID, &env, &w.URL, &events, &status, &w.DisabledReason, &failing,
-		&w.SealedSecret, &w.SealedPreviousSecret, &prevExpires, &w.SealedHeaders, &createdAt, &updatedAt); err != nil {
+// webhookRow holds the scan targets of webhookColumns, so a query can
+// read an endpoint beside other rows.
+type webhookRow struct {
+	w                    vouch.WebhookEndpoint
+	env, events, status  string
+	failing, prevExpires sql.NullInt64
+	createdAt, updatedAt int64
+}
+
+func (r *webhookRow) dest() []any {
+	return []any{&r.w.ID, &r.env, &r.w.URL, &r.events, &r.status, &r.w.DisabledReason, &r.failing,
+		&r.w.SealedSecret, &r.w.SealedPreviousSecret, &r.prevExpires, &r.w.SealedHeaders, &r.createdAt, &r.updatedAt}
+}
+
+// value returns the endpoint. The clear secrets and headers stay empty:
+// only their sealed forms are stored.
+func (r *webhookRow) value() (*vouch.WebhookEndpoint, error) {
+	w := r.w
+	w.Environment, w.Status = vouch.Environment(r.env), vouch.WebhookStatus(r.status)
+	if err := fromJSON(r.events, &w.EnabledEvents, "enabled_events"); err != nil {
 		return nil, err
 	}
-	w.Environment, w.Status = vouch.Environment(env), vouch.WebhookStatus(status)
-	if err := fromJSON(events, &w.EnabledEvents, "enabled_events"); err != nil {
-		return nil, err
-	}
-	w.FailingSince, w.PreviousSecretExpiresAt = fromNullMicros(failing), fromNullMicros(prevExpires)
+	w.FailingSince, w.PreviousSecretExpiresAt = fromNullMicros(r.failing), fromNullMicros(r.prevExpires)
 	w.SealedSecret, w.SealedPreviousSecret = fromBlob(w.SealedSecret), fromBlob(w.SealedPreviousSecret)
 	w.SealedHeaders = fromBlob(w.SealedHeaders)
-	w.CreatedAt, w.UpdatedAt = fromMicros(createdAt), fromMicros(updatedAt)
+	w.CreatedAt, w.UpdatedAt = fromMicros(r.createdAt), fromMicros(r.updatedAt)
 	return &w, nil
+}
+
+// scanWebhook reads one row of webhookColumns.
+func scanWebhook(sc scanner) (*vouch.WebhookEndpoint, error) {
+	var r webhookRow
+	if err := sc.Scan(r.dest()...); err != nil {
+		return nil, err
+	}
+	return r.value()
 }
 
 // WebhookInsert implements vouch.Tx.

@@ -13,22 +13,35 @@ import (
 const deliveryColumns = `id, environment, webhook_id, event_id, event_name, status, attempts,
 	last_status_code, last_error, created_at, first_attempted_at, last_attempted_at, completed_at`
 
+// deliveryRow holds the scan targets of deliveryColumns, so a query can
+// read a delivery beside other rows.
+type deliveryRow struct {
+	d                       vouch.WebhookDelivery
+	env, status             string
+	createdAt               int64
+	first, last, completion sql.NullInt64
+}
+
+func (r *deliveryRow) dest() []any {
+	return []any{&r.d.ID, &r.env, &r.d.WebhookID, &r.d.EventID, &r.d.EventName, &r.status, &r.d.Attempts,
+		&r.d.LastStatusCode, &r.d.LastError, &r.createdAt, &r.first, &r.last, &r.completion}
+}
+
+func (r *deliveryRow) value() *vouch.WebhookDelivery {
+	d := r.d
+	d.Environment, d.Status = vouch.Environment(r.env), vouch.DeliveryStatus(r.status)
+	d.CreatedAt = fromMicros(r.createdAt)
+	d.FirstAttemptedAt, d.LastAttemptedAt, d.CompletedAt = fromNullMicros(r.first), fromNullMicros(r.last), fromNullMicros(r.completion)
+	return &d
+}
+
 // scanDelivery reads one row of deliveryColumns.
 func scanDelivery(sc scanner) (*vouch.WebhookDelivery, error) {
-	var (
-		d                       vouch.WebhookDelivery
-		env, status             string
-		createdAt               int64
-		first, last, completion sql.NullInt64
-	)
-	if err := sc.Scan(&d.ID, &env, &d.WebhookID, &d.EventID, &d.EventName, &status, &d.Attempts,
-		&d.LastStatusCode, &d.LastError, &createdAt, &first, &last, &completion); err != nil {
+	var r deliveryRow
+	if err := sc.Scan(r.dest()...); err != nil {
 		return nil, err
 	}
-	d.Environment, d.Status = vouch.Environment(env), vouch.DeliveryStatus(status)
-	d.CreatedAt = fromMicros(createdAt)
-	d.FirstAttemptedAt, d.LastAttemptedAt, d.CompletedAt = fromNullMicros(first), fromNullMicros(last), fromNullMicros(completion)
-	return &d, nil
+	return r.value(), nil
 }
 
 // WebhookDeliveryInsert implements vouch.Tx. The endpoint must exist.
@@ -43,18 +56,39 @@ func (t *Tx) WebhookDeliveryInsert(ctx context.Context, d *vouch.WebhookDelivery
 		nullMicros(d.LastAttemptedAt), nullMicros(d.CompletedAt))
 }
 
-// WebhookDeliveryGetByID implements vouch.Tx.
-func (t *Tx) WebhookDeliveryGetByID(ctx context.Context, env vouch.Environment, id string) (*vouch.WebhookDelivery, error) {
-	return t.deliveryGet(ctx, env, id, "")
+// recordsQuery reads a delivery, its endpoint, its event and the wrapped
+// key of the event's inquiry, if any, joined on primary keys.
+var recordsQuery = "SELECT " + qualify("d", deliveryColumns) + ", " + qualify("w", webhookColumns) + ", " +
+	qualify("e", eventColumns) + `, i.wrapped_key
+	FROM webhook_deliveries d
+	JOIN webhooks w ON w.environment = d.environment AND w.id = d.webhook_id
+	JOIN events e ON e.environment = d.environment AND e.id = d.event_id
+	LEFT JOIN inquiries i ON i.environment = e.environment AND i.id = e.inquiry_id
+	WHERE d.environment = ? AND d.id = ?`
+
+// WebhookDeliveryGetRecords implements vouch.Tx.
+func (t *Tx) WebhookDeliveryGetRecords(ctx context.Context, env vouch.Environment, id string) (*vouch.DeliveryRecords, error) {
+	var (
+		d   deliveryRow
+		w   webhookRow
+		e   eventRow
+		key []byte
+	)
+	dest := append(append(append(d.dest(), w.dest()...), e.dest()...), &key)
+	if err := t.queryRow(ctx, recordsQuery, string(env), id).Scan(dest...); err != nil {
+		return nil, t.getErr(err, "Webhook delivery", id)
+	}
+	r := &vouch.DeliveryRecords{Delivery: d.value(), Event: e.value(), InquiryKey: fromBlob(key)}
+	var err error
+	if r.Endpoint, err = w.value(); err != nil {
+		return nil, err
+	}
+	return r, nil
 }
 
 // WebhookDeliveryGetForUpdate implements vouch.Tx.
 func (t *Tx) WebhookDeliveryGetForUpdate(ctx context.Context, env vouch.Environment, id string) (*vouch.WebhookDelivery, error) {
-	return t.deliveryGet(ctx, env, id, t.s.d.ForUpdate)
-}
-
-func (t *Tx) deliveryGet(ctx context.Context, env vouch.Environment, id, suffix string) (*vouch.WebhookDelivery, error) {
-	row := t.queryRow(ctx, "SELECT "+deliveryColumns+" FROM webhook_deliveries WHERE environment = ? AND id = ?"+suffix, string(env), id)
+	row := t.queryRow(ctx, "SELECT "+deliveryColumns+" FROM webhook_deliveries WHERE environment = ? AND id = ?"+t.s.d.ForUpdate, string(env), id)
 	d, err := scanDelivery(row)
 	if err != nil {
 		return nil, t.getErr(err, "Webhook delivery", id)
