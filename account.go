@@ -18,6 +18,9 @@ type Account struct {
 // AccountFilter selects accounts for listing, newest first.
 type AccountFilter struct {
 	Environment Environment
+	// IDs, when not nil, keeps only these accounts; an empty non-nil
+	// list matches nothing.
+	IDs         []string
 	ReferenceID *string
 	After       string
 	Before      string

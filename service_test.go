@@ -218,3 +218,46 @@ func TestExpireIfDue_NotYet(t *testing.T) {
 	require.Equal(t, vouch.InquiryCreated, got.Inquiry.Status)
 	require.NoError(t, e.Service.ExpireInquiryIfDue(ctx, vouch.Sandbox, "inq_gone"), "a vanished inquiry is not retried")
 }
+
+// TestFindInquiries_DetailsOfEach lists inquiries with different accounts,
+// sessions and verifications: the list reads those rows for the whole
+// page at once, and each must still land beside its own inquiry.
+func TestFindInquiries_DetailsOfEach(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	e := vouchtest.MustOpen(t)
+	tmpl := vouchtest.Template(t, e, vouch.Sandbox)
+	withSession := vouchtest.Inquiry(t, e, vouch.Sandbox, vouch.CreateInquiryInput{TemplateID: tmpl.ID, ReferenceID: "a", AutoCreateSession: true})
+	withVerification := vouchtest.Inquiry(t, e, vouch.Sandbox, vouch.CreateInquiryInput{TemplateID: tmpl.ID, ReferenceID: "b"})
+	sameAccount := vouchtest.Inquiry(t, e, vouch.Sandbox, vouch.CreateInquiryInput{TemplateID: tmpl.ID, ReferenceID: "a"})
+	noAccount := vouchtest.Inquiry(t, e, vouch.Sandbox, vouch.CreateInquiryInput{TemplateID: tmpl.ID})
+	v, err := e.Service.CreateVerification(ctx, vouch.Sandbox, withVerification.Inquiry.ID, vouch.VerificationGovernmentID)
+	require.NoError(t, err)
+	_, err = e.Service.SubmitVerification(ctx, vouch.Sandbox, v.ID, nil, map[string]any{"id-class": "pp"})
+	require.NoError(t, err)
+
+	list, more, err := e.Service.FindInquiries(ctx, vouch.InquiryFilter{Environment: vouch.Sandbox, Limit: 10})
+	require.NoError(t, err)
+	require.False(t, more)
+	byID := map[string]*vouch.InquiryDetails{}
+	for _, d := range list {
+		byID[d.Inquiry.ID] = d
+		one, err := e.Service.FindInquiryByID(ctx, vouch.Sandbox, d.Inquiry.ID)
+		require.NoError(t, err)
+		require.Equal(t, one, d, "the list renders %s as retrieve does", d.Inquiry.ID)
+		require.Equal(t, tmpl.ID, d.Template.ID)
+	}
+	require.Len(t, byID, 4)
+	require.Equal(t, "a", byID[withSession.Inquiry.ID].Account.ReferenceID)
+	require.Equal(t, byID[withSession.Inquiry.ID].Account, byID[sameAccount.Inquiry.ID].Account)
+	require.Equal(t, "b", byID[withVerification.Inquiry.ID].Account.ReferenceID)
+	require.Nil(t, byID[noAccount.Inquiry.ID].Account)
+	require.Len(t, byID[withSession.Inquiry.ID].Sessions, 1)
+	require.Empty(t, byID[sameAccount.Inquiry.ID].Sessions)
+	require.Empty(t, byID[withVerification.Inquiry.ID].Sessions)
+	got := byID[withVerification.Inquiry.ID].Verifications
+	require.Len(t, got, 1)
+	require.Equal(t, v.ID, got[0].ID)
+	require.Equal(t, "pp", got[0].Data["id-class"], "opened with its own inquiry's key")
+	require.Empty(t, byID[withSession.Inquiry.ID].Verifications)
+}

@@ -57,14 +57,16 @@ type Tx interface {
 	SessionInsert(ctx Context, s *Session) error
 	SessionGetByID(ctx Context, env Environment, id string) (*Session, error)
 	SessionUpdate(ctx Context, s *Session) error
-	// SessionListByInquiry returns the inquiry's sessions oldest first.
-	SessionListByInquiry(ctx Context, env Environment, inquiryID string) ([]*Session, error)
+	// SessionListByInquiry returns the sessions of the inquiries, oldest
+	// first. A list of inquiries reads all their sessions in one query.
+	SessionListByInquiry(ctx Context, env Environment, inquiryIDs ...string) ([]*Session, error)
 
 	VerificationInsert(ctx Context, v *Verification) error
 	VerificationGetByID(ctx Context, env Environment, id string) (*Verification, error)
 	VerificationUpdate(ctx Context, v *Verification) error
-	// VerificationListByInquiry returns the inquiry's verifications oldest first.
-	VerificationListByInquiry(ctx Context, env Environment, inquiryID string) ([]*Verification, error)
+	// VerificationListByInquiry returns the verifications of the
+	// inquiries, oldest first.
+	VerificationListByInquiry(ctx Context, env Environment, inquiryIDs ...string) ([]*Verification, error)
 
 	EventInsert(ctx Context, e *Event) error
 	EventGetByID(ctx Context, env Environment, id string) (*Event, error)

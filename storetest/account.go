@@ -113,6 +113,10 @@ func testAccount(t *testing.T, newStore NewStoreFunc) {
 		got, more = list(vouch.AccountFilter{ReferenceID: ptr("a")})
 		require.Equal(t, []*vouch.Account{a1}, got)
 		require.False(t, more)
+		got, _ = list(vouch.AccountFilter{IDs: []string{a1.ID, a3.ID, "act_missing"}})
+		require.Equal(t, []*vouch.Account{a3, a1}, got)
+		got, _ = list(vouch.AccountFilter{IDs: []string{}})
+		require.Empty(t, got, "an empty id list matches nothing")
 		err := s.View(ctx, func(tx vouch.Tx) error {
 			_, _, err := tx.AccountList(ctx, vouch.AccountFilter{Environment: vouch.Sandbox, Before: "act_missing"})
 			return err

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -59,7 +60,7 @@ func (nopWriter) Write(p []byte) (int, error) { return len(p), nil }
 // BenchmarkRetrieveInquiryHTTP measures GET /api/v1/inquiries/{id}
 // through the whole server over loopback HTTP.
 func BenchmarkRetrieveInquiryHTTP(b *testing.B) {
-	benchHTTP(b, func(ts *testServer) func() *http.Request {
+	benchHTTP(b, "sqlite", func(ts *testServer) func() *http.Request {
 		id := ts.createInquiry(&testing.T{}, "")
 		return func() *http.Request {
 			req, _ := http.NewRequest("GET", ts.URL+"/api/v1/inquiries/"+id, nil)
@@ -71,7 +72,7 @@ func BenchmarkRetrieveInquiryHTTP(b *testing.B) {
 // BenchmarkCreateInquiryHTTP measures POST /api/v1/inquiries through the
 // whole server over loopback HTTP, with the body bench/apibench sends.
 func BenchmarkCreateInquiryHTTP(b *testing.B) {
-	benchHTTP(b, func(ts *testServer) func() *http.Request {
+	benchHTTP(b, "sqlite", func(ts *testServer) func() *http.Request {
 		body := `{"data":{"attributes":{"inquiry-template-id":"` + ts.demoTemplateID(&testing.T{}) +
 			`","reference-id":"user-1","fields":{"name_first":"Jane","name_last":"Doe","birthdate":"1990-01-02"}}}}`
 		return func() *http.Request {
@@ -82,11 +83,38 @@ func BenchmarkCreateInquiryHTTP(b *testing.B) {
 	}, 201)
 }
 
-// benchHTTP starts the server on SQLite and sends the requests newRequest
-// makes from 16 goroutines, as bench/apibench's clients do.
-func benchHTTP(b *testing.B, setup func(ts *testServer) func() *http.Request, want int) {
-	c, err := ParseConfig("bench", []string{"--rate-limit", "0"}, getenvFor(map[string]string{
-		"VOUCH_DATA_DIR": b.TempDir(), "VOUCH_LISTEN": "127.0.0.1:0", "VOUCH_LOG_LEVEL": "info"}))
+// BenchmarkListInquiriesHTTP measures GET /api/v1/inquiries with a full
+// page of 100 inquiries, each of its own account (as when every end user
+// verifies once), through the whole server over loopback HTTP.
+func BenchmarkListInquiriesHTTP(b *testing.B) {
+	for _, database := range []string{"sqlite", "postgres"} {
+		b.Run(database, func(b *testing.B) {
+			benchHTTP(b, database, func(ts *testServer) func() *http.Request {
+				t := &testing.T{}
+				for i := range 100 {
+					if status, body := ts.do(t, "POST", "/api/v1/inquiries", `{"data":{"attributes":{"inquiry-template-id":"`+
+						ts.demoTemplateID(t)+`","reference-id":"user-`+strconv.Itoa(i)+`","fields":{"name_first":"Jane"}}}}`); status != 201 {
+						b.Fatalf("create: %d %v", status, body)
+					}
+				}
+				return func() *http.Request {
+					req, _ := http.NewRequest("GET", ts.URL+"/api/v1/inquiries?page%5Bsize%5D=100", nil)
+					return req
+				}
+			}, 200)
+		})
+	}
+}
+
+// benchHTTP starts the server on database (sqlite or postgres) and sends
+// the requests newRequest makes from 16 goroutines, as bench/apibench's
+// clients do.
+func benchHTTP(b *testing.B, database string, setup func(ts *testServer) func() *http.Request, want int) {
+	vars := map[string]string{"VOUCH_DATA_DIR": b.TempDir(), "VOUCH_LISTEN": "127.0.0.1:0", "VOUCH_LOG_LEVEL": "info"}
+	if database == "postgres" {
+		vars["VOUCH_DATABASE_URL"] = pgtest.DSN(b)
+	}
+	c, err := ParseConfig("bench", []string{"--rate-limit", "0"}, getenvFor(vars))
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -62,6 +62,9 @@ func (t *Tx) AccountGetByReferenceID(ctx context.Context, env vouch.Environment,
 func (t *Tx) AccountList(ctx context.Context, f vouch.AccountFilter) ([]*vouch.Account, bool, error) {
 	q := listQuery{noun: "Account", table: "accounts", columns: accountColumns,
 		env: f.Environment, after: f.After, before: f.Before, limit: f.Limit}
+	if !q.w.ids(f.IDs) {
+		return nil, false, nil
+	}
 	if f.ReferenceID != nil {
 		q.w.add("reference_id = ?", *f.ReferenceID)
 	}

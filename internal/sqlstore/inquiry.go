@@ -140,11 +140,8 @@ func (t *Tx) InquiryUpdate(ctx context.Context, inq *vouch.Inquiry) error {
 func (t *Tx) InquiryList(ctx context.Context, f vouch.InquiryFilter) ([]*vouch.Inquiry, bool, error) {
 	q := listQuery{noun: "Inquiry", table: "inquiries", columns: inquiryColumns,
 		env: f.Environment, after: f.After, before: f.Before, limit: f.Limit}
-	if f.IDs != nil {
-		if len(f.IDs) == 0 {
-			return nil, false, nil
-		}
-		q.w.in("id", f.IDs)
+	if !q.w.ids(f.IDs) {
+		return nil, false, nil
 	}
 	if f.ReferenceID != nil {
 		q.w.add("reference_id = ?", *f.ReferenceID)

@@ -59,6 +59,16 @@ func (w *where) in(col string, vals []string) {
 	w.add(col+" IN ("+ph[:len(ph)-2]+")", args...)
 }
 
+// ids keeps only the rows whose id is in ids, when ids is not nil. It
+// returns false for an empty non-nil list, which matches no row.
+func (w *where) ids(ids []string) bool {
+	if ids == nil {
+		return true
+	}
+	w.in("id", ids)
+	return len(ids) > 0
+}
+
 // String renders " WHERE a AND b", or "" when there is no condition.
 func (w *where) String() string {
 	if len(w.conds) == 0 {

@@ -60,8 +60,13 @@ func (t *Tx) SessionUpdate(ctx context.Context, s *vouch.Session) error {
 }
 
 // SessionListByInquiry implements vouch.Tx.
-func (t *Tx) SessionListByInquiry(ctx context.Context, env vouch.Environment, inquiryID string) ([]*vouch.Session, error) {
-	return all(ctx, t, "inquiry_sessions", "SELECT "+sessionColumns+
-		" FROM inquiry_sessions WHERE environment = ? AND inquiry_id = ? ORDER BY created_at ASC, id ASC",
-		[]any{string(env), inquiryID}, scanSession)
+func (t *Tx) SessionListByInquiry(ctx context.Context, env vouch.Environment, inquiryIDs ...string) ([]*vouch.Session, error) {
+	if len(inquiryIDs) == 0 {
+		return nil, nil
+	}
+	var w where
+	w.add("environment = ?", string(env))
+	w.in("inquiry_id", inquiryIDs)
+	return all(ctx, t, "inquiry_sessions", "SELECT "+sessionColumns+" FROM inquiry_sessions"+w.String()+
+		" ORDER BY created_at ASC, id ASC", w.args, scanSession)
 }

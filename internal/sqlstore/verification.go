@@ -101,8 +101,13 @@ func (t *Tx) VerificationUpdate(ctx context.Context, v *vouch.Verification) erro
 }
 
 // VerificationListByInquiry implements vouch.Tx.
-func (t *Tx) VerificationListByInquiry(ctx context.Context, env vouch.Environment, inquiryID string) ([]*vouch.Verification, error) {
-	return all(ctx, t, "verifications", "SELECT "+verificationColumns+
-		" FROM verifications WHERE environment = ? AND inquiry_id = ? ORDER BY created_at ASC, id ASC",
-		[]any{string(env), inquiryID}, scanVerification)
+func (t *Tx) VerificationListByInquiry(ctx context.Context, env vouch.Environment, inquiryIDs ...string) ([]*vouch.Verification, error) {
+	if len(inquiryIDs) == 0 {
+		return nil, nil
+	}
+	var w where
+	w.add("environment = ?", string(env))
+	w.in("inquiry_id", inquiryIDs)
+	return all(ctx, t, "verifications", "SELECT "+verificationColumns+" FROM verifications"+w.String()+
+		" ORDER BY created_at ASC, id ASC", w.args, scanVerification)
 }
