@@ -3,6 +3,7 @@
 package vouch
 
 import (
+	"slices"
 	"time"
 )
 
@@ -95,9 +96,15 @@ const MaxInquiryIDFilter = 100
 // InquiryUpdate holds the changes PATCH /inquiries/{id} may make. Nil members
 // are left alone; Fields are merged key by key.
 type InquiryUpdate struct {
-	Note   *string
-	Tags   *[]string
-	Fields map[string]any
+	Note *string
+	Tags *[]string // replaces the tags
+	// AddTags and RemoveTags change the tags as they stand when the
+	// update runs, after Tags, so two callers adding one tag each keep
+	// both. Adding a tag the inquiry has, or removing one it has not,
+	// changes nothing.
+	AddTags    []string
+	RemoveTags []string
+	Fields     map[string]any
 }
 
 // CreateInquiryInput is what a caller may say when creating an inquiry.
@@ -140,6 +147,18 @@ const (
 )
 
 // validateTags checks a tag list against the limits above.
+// editTags returns tags with add appended (those not there yet) and remove
+// taken out, keeping the order of the rest.
+func editTags(tags, add, remove []string) []string {
+	out := append([]string{}, tags...)
+	for _, t := range add {
+		if !slices.Contains(out, t) {
+			out = append(out, t)
+		}
+	}
+	return slices.DeleteFunc(out, func(t string) bool { return slices.Contains(remove, t) })
+}
+
 func validateTags(tags []string) error {
 	if len(tags) > MaxTags {
 		return FieldError("tags", "at most %d tags are allowed", MaxTags)

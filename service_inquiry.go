@@ -384,6 +384,9 @@ func (s *Service) UpdateInquiry(ctx Context, env Environment, id string, upd Inq
 			return nil, err
 		}
 	}
+	if err := validateTags(upd.AddTags); err != nil {
+		return nil, err
+	}
 	err := s.update(ctx, func(tx Tx, w *work) error {
 		inq, dk, err := s.lockInquiry(ctx, tx, env, id)
 		if err != nil {
@@ -397,6 +400,11 @@ func (s *Service) UpdateInquiry(ctx Context, env Environment, id string, upd Inq
 		}
 		if upd.Tags != nil {
 			inq.Tags = append([]string{}, (*upd.Tags)...)
+		}
+		if len(upd.AddTags)+len(upd.RemoveTags) > 0 {
+			if inq.Tags = editTags(inq.Tags, upd.AddTags, upd.RemoveTags); len(inq.Tags) > MaxTags {
+				return FieldError("tags", "at most %d tags are allowed", MaxTags)
+			}
 		}
 		if len(upd.Fields) > 0 {
 			v, err := s.templateVersion(ctx, tx, env, inq.TemplateVersionID)

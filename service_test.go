@@ -4,9 +4,12 @@ package vouch_test
 
 import (
 	"context"
+	"strconv"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/vouch-id/vouch"
@@ -260,4 +263,28 @@ func TestFindInquiries_DetailsOfEach(t *testing.T) {
 	require.Equal(t, v.ID, got[0].ID)
 	require.Equal(t, "pp", got[0].Data["id-class"], "opened with its own inquiry's key")
 	require.Empty(t, byID[withSession.Inquiry.ID].Verifications)
+}
+
+// TestConcurrentTagEdits adds tags from many callers at once: each edit
+// applies to the tags as they stand, so none is lost.
+func TestConcurrentTagEdits(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	e := vouchtest.MustOpen(t)
+	d := vouchtest.Inquiry(t, e, vouch.Sandbox, vouch.CreateInquiryInput{Tags: []string{"first"}})
+	var wg sync.WaitGroup
+	for i := range 20 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, err := e.Service.UpdateInquiry(ctx, vouch.Sandbox, d.Inquiry.ID, vouch.InquiryUpdate{AddTags: []string{"t" + strconv.Itoa(i)}})
+			assert.NoError(t, err)
+		}()
+	}
+	wg.Wait()
+	got, err := e.Service.UpdateInquiry(ctx, vouch.Sandbox, d.Inquiry.ID, vouch.InquiryUpdate{RemoveTags: []string{"first", "t0"}})
+	require.NoError(t, err)
+	require.Len(t, got.Inquiry.Tags, 19)
+	require.NotContains(t, got.Inquiry.Tags, "t0")
+	require.Contains(t, got.Inquiry.Tags, "t19")
 }

@@ -62,6 +62,9 @@ func NewHandler(svc *vouch.Service, cfg Config) http.Handler {
 	route("POST /api/v1/inquiries/{id}/decline", h.declineInquiry)
 	route("POST /api/v1/inquiries/{id}/mark-for-review", h.markInquiryForReview)
 	route("POST /api/v1/inquiries/{id}/expire", h.expireInquiry)
+	route("POST /api/v1/inquiries/{id}/add-tag", h.addInquiryTag)
+	route("POST /api/v1/inquiries/{id}/remove-tag", h.removeInquiryTag)
+	route("POST /api/v1/inquiries/{id}/set-tags", h.setInquiryTags)
 	route("POST /api/v1/inquiries/{id}/perform-simulate-actions", h.performSimulateActions)
 
 	route("GET /api/v1/verifications/{id}", h.getVerification)

@@ -214,3 +214,8 @@ func structKeys(t reflect.Type) map[string]structField {
 	}
 	return out
 }
+
+// pointerError is an EINVALID about the request member at a JSON pointer.
+func pointerError(pointer, msg string) error {
+	return &vouch.Error{Code: vouch.EINVALID, Message: msg, Details: map[string]string{pointer: msg}}
+}

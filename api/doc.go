@@ -65,6 +65,10 @@
 //     was. Verification actions take data.verification-type (government-id
 //     or selfie, government-id by default); Persona's
 //     data.verification-template-id is accepted and ignored.
+//   - add-tag, remove-tag and set-tags name tags in meta.tag-name only:
+//     Vouch's tags are strings on the inquiry, not objects with ids, so
+//     meta.tag-id is a 400 rather than silently ignored. Like PATCH, they
+//     write no event.
 //   - Event payloads render the object as it was when the event was
 //     written; an inquiry taken from a snapshot has empty verification and
 //     session lists, and the payload's data is null once the inquiry is

@@ -55,10 +55,10 @@ func (h *handler) performSimulateActions(r *http.Request, c *call) (*reply, erro
 	}
 	list := req.Meta.SimulateActions
 	if len(list) == 0 {
-		return nil, simulateError("/meta/simulate-actions", "simulate-actions must list at least one action.")
+		return nil, pointerError("/meta/simulate-actions", "simulate-actions must list at least one action.")
 	}
 	if len(list) > vouch.MaxSimulateActions {
-		return nil, simulateError("/meta/simulate-actions",
+		return nil, pointerError("/meta/simulate-actions",
 			fmt.Sprintf("simulate-actions may list at most %d actions.", vouch.MaxSimulateActions))
 	}
 	actions := make([]vouch.SimulateAction, len(list))
@@ -66,11 +66,11 @@ func (h *handler) performSimulateActions(r *http.Request, c *call) (*reply, erro
 		ptr := fmt.Sprintf("/meta/simulate-actions/%d", i)
 		actions[i] = vouch.SimulateAction{Type: a.Type}
 		if !slices.Contains(vouch.SimulateActionTypes, a.Type) {
-			return nil, simulateError(ptr+"/type", vouch.ErrorMessage(actions[i].Validate()))
+			return nil, pointerError(ptr+"/type", vouch.ErrorMessage(actions[i].Validate()))
 		}
 		if !actions[i].IsVerification() {
 			if a.Data != nil {
-				return nil, simulateError(ptr+"/data", fmt.Sprintf("Simulate action %s takes no data.", a.Type))
+				return nil, pointerError(ptr+"/data", fmt.Sprintf("Simulate action %s takes no data.", a.Type))
 			}
 			continue
 		}
@@ -80,7 +80,7 @@ func (h *handler) performSimulateActions(r *http.Request, c *call) (*reply, erro
 		}
 		vt, ok := simulateVerificationTypes[typ]
 		if !ok {
-			return nil, simulateError(ptr+"/data/verification-type",
+			return nil, pointerError(ptr+"/data/verification-type",
 				fmt.Sprintf("verification-type must be government-id or selfie, not %q.", clip(typ)))
 		}
 		actions[i].VerificationType = vt
@@ -90,9 +90,4 @@ func (h *handler) performSimulateActions(r *http.Request, c *call) (*reply, erro
 		return nil, err
 	}
 	return inquiryReply(http.StatusOK, d, include), nil
-}
-
-// simulateError is a 400 pointing at a member of the body.
-func simulateError(pointer, msg string) error {
-	return &vouch.Error{Code: vouch.EINVALID, Message: msg, Details: map[string]string{pointer: msg}}
 }
