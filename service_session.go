@@ -5,6 +5,7 @@ package vouch
 import (
 	"crypto/subtle"
 	"fmt"
+	"time"
 )
 
 // issueSession returns a token for inq: it re-keys an unused, still valid
@@ -127,13 +128,19 @@ func (s *Service) expireSessions(ctx Context, tx Tx, inq *Inquiry, dk []byte) er
 		if sess.Status == SessionExpired {
 			continue
 		}
-		sess.Status, sess.ExpiredAt = SessionExpired, timePtr(now)
-		if err := tx.SessionUpdate(ctx, sess); err != nil {
-			return err
-		}
-		if err := s.emit(ctx, tx, inq, dk, EventSessionExpired, EventSnapshot{Session: sess}); err != nil {
+		if err := s.expireSession(ctx, tx, inq, dk, sess, now); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// expireSession ends one live session of inq and writes
+// inquiry-session.expired.
+func (s *Service) expireSession(ctx Context, tx Tx, inq *Inquiry, dk []byte, sess *Session, now time.Time) error {
+	sess.Status, sess.ExpiredAt = SessionExpired, timePtr(now)
+	if err := tx.SessionUpdate(ctx, sess); err != nil {
+		return err
+	}
+	return s.emit(ctx, tx, inq, dk, EventSessionExpired, EventSnapshot{Session: sess})
 }

@@ -288,3 +288,30 @@ func TestConcurrentTagEdits(t *testing.T) {
 	require.NotContains(t, got.Inquiry.Tags, "t0")
 	require.Contains(t, got.Inquiry.Tags, "t19")
 }
+
+// TestExpireSessionRevokesItsToken: once a session is expired through the
+// API, its token no longer opens the inquiry, and expiring it again writes
+// nothing.
+func TestExpireSessionRevokesItsToken(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	e := vouchtest.MustOpen(t)
+	d, token, err := e.Service.CreateInquiry(ctx, vouch.Sandbox, vouch.CreateInquiryInput{
+		TemplateID: vouchtest.Template(t, e, vouch.Sandbox).ID, AutoCreateSession: true})
+	require.NoError(t, err)
+	id := d.Inquiry.ID
+	_, err = e.Service.AuthenticateSession(ctx, vouch.Sandbox, id, token)
+	require.NoError(t, err)
+
+	sess, err := e.Service.ExpireSession(ctx, vouch.Sandbox, d.Sessions[0].ID)
+	require.NoError(t, err)
+	require.Equal(t, vouch.SessionExpired, sess.Status)
+	_, err = e.Service.AuthenticateSession(ctx, vouch.Sandbox, id, token)
+	require.Equal(t, vouch.EUNAUTHORIZED, vouch.ErrorCode(err))
+	_, err = e.Service.ExpireSession(ctx, vouch.Sandbox, sess.ID)
+	require.NoError(t, err)
+	require.Equal(t, []string{"inquiry.created", "inquiry-session.started", "inquiry-session.expired"}, eventNames(t, e, vouch.Sandbox, id))
+	got, err := e.Service.FindInquiryByID(ctx, vouch.Sandbox, id)
+	require.NoError(t, err)
+	require.Equal(t, vouch.InquiryCreated, got.Inquiry.Status, "the inquiry itself does not change")
+}

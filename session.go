@@ -39,3 +39,12 @@ type Session struct {
 func (s *Session) Usable(now time.Time) bool {
 	return s.Status != SessionExpired && now.Before(s.ExpiresAt)
 }
+
+// SessionFilter selects sessions for listing, newest first.
+type SessionFilter struct {
+	Environment Environment
+	InquiryID   *string
+	After       string
+	Before      string
+	Limit       int
+}

@@ -60,6 +60,8 @@ type Tx interface {
 	// SessionListByInquiry returns the sessions of the inquiries, oldest
 	// first. A list of inquiries reads all their sessions in one query.
 	SessionListByInquiry(ctx Context, env Environment, inquiryIDs ...string) ([]*Session, error)
+	// SessionList pages through an environment's sessions, newest first.
+	SessionList(ctx Context, f SessionFilter) ([]*Session, bool, error)
 
 	VerificationInsert(ctx Context, v *Verification) error
 	VerificationGetByID(ctx Context, env Environment, id string) (*Verification, error)

@@ -67,6 +67,19 @@ func NewHandler(svc *vouch.Service, cfg Config) http.Handler {
 	route("POST /api/v1/inquiries/{id}/set-tags", h.setInquiryTags)
 	route("POST /api/v1/inquiries/{id}/perform-simulate-actions", h.performSimulateActions)
 
+	route("GET /api/v1/inquiry-sessions", h.listSessions)
+	route("GET /api/v1/inquiry-sessions/{id}", h.getSession)
+	route("POST /api/v1/inquiry-sessions/{id}/expire", h.expireSession)
+	route("POST /api/v1/inquiry-sessions/expire-all", h.expireAllSessions)
+	// expire-all has the shape of a session id: without this, a GET would
+	// look up a session named "expire-all" rather than answer 405.
+	refused := map[string]bool{"GET /api/v1/inquiry-sessions/expire-all": true}
+	for pattern := range refused {
+		mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
+			notAllowed(w, r, []string{http.MethodPost})
+		})
+	}
+
 	route("GET /api/v1/verifications/{id}", h.getVerification)
 
 	route("GET /api/v1/accounts", h.listAccounts)
@@ -95,8 +108,8 @@ func NewHandler(svc *vouch.Service, cfg Config) http.Handler {
 	route("POST /api/v1/inquiry-templates/{id}/deactivate", h.deactivateTemplate)
 	route("GET /api/v1/inquiry-template-versions/{id}", h.getTemplateVersion)
 
-	mux.Handle(Prefix+"/", fallback(mux))
-	mux.Handle(Prefix, fallback(mux))
+	mux.Handle(Prefix+"/", fallback(mux, refused))
+	mux.Handle(Prefix, fallback(mux, refused))
 	return mux
 }
 
@@ -201,14 +214,15 @@ func (h *handler) run(r *http.Request, c *call, fn apiFunc) result {
 
 // fallback answers what no route matched under /api/v1: 405 with an Allow
 // header when the path exists for other methods, else 404, both as JSON
-// (ServeMux's own answers are plain text).
-func fallback(mux *http.ServeMux) http.Handler {
+// (ServeMux's own answers are plain text). The refused patterns only
+// answer 405 themselves, so they allow nothing.
+func fallback(mux *http.ServeMux, refused map[string]bool) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var allowed []string
 		for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPatch, http.MethodDelete} {
 			probe := r.Clone(r.Context())
 			probe.Method = m
-			if _, pattern := mux.Handler(probe); pattern != "" && pattern != Prefix && pattern != Prefix+"/" {
+			if _, pattern := mux.Handler(probe); pattern != "" && pattern != Prefix && pattern != Prefix+"/" && !refused[pattern] {
 				allowed = append(allowed, m)
 			}
 		}
@@ -219,10 +233,15 @@ func fallback(mux *http.ServeMux) http.Handler {
 		if allowed[0] == http.MethodGet {
 			allowed = append(allowed, http.MethodHead)
 		}
-		w.Header().Set("Allow", strings.Join(allowed, ", "))
-		response.JSON(w, http.StatusMethodNotAllowed, response.ErrorDocument{Errors: []response.ErrorObject{{
-			Title:   http.StatusText(http.StatusMethodNotAllowed),
-			Details: "Method " + r.Method + " is not allowed here; use " + strings.Join(allowed, ", ") + ".",
-		}}})
+		notAllowed(w, r, allowed)
 	})
+}
+
+// notAllowed answers 405 with an Allow header listing allowed.
+func notAllowed(w http.ResponseWriter, r *http.Request, allowed []string) {
+	w.Header().Set("Allow", strings.Join(allowed, ", "))
+	response.JSON(w, http.StatusMethodNotAllowed, response.ErrorDocument{Errors: []response.ErrorObject{{
+		Title:   http.StatusText(http.StatusMethodNotAllowed),
+		Details: "Method " + r.Method + " is not allowed here; use " + strings.Join(allowed, ", ") + ".",
+	}}})
 }

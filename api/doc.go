@@ -69,6 +69,10 @@
 //     Vouch's tags are strings on the inquiry, not objects with ids, so
 //     meta.tag-id is a 400 rather than silently ignored. Like PATCH, they
 //     write no event.
+//   - /inquiry-sessions lists, retrieves and expires sessions; expire-all
+//     takes meta.inquiry-ids (1 to 100) and answers with the sessions it
+//     expired. Sessions are created by resume (or auto-create-inquiry-
+//     session), so POST /inquiry-sessions and one-time links are not served.
 //   - Event payloads render the object as it was when the event was
 //     written; an inquiry taken from a snapshot has empty verification and
 //     session lists, and the payload's data is null once the inquiry is

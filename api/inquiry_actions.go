@@ -114,6 +114,7 @@ var metaKeys = []string{
 	"expiration-after-start-interval-seconds",
 	"expiration-after-resume-interval-seconds",
 	"comment",
+	"inquiry-ids",
 }
 
 // pointToMeta rewrites the Details of a domain error about an option that

@@ -59,6 +59,43 @@ func testSession(t *testing.T, newStore NewStoreFunc) {
 		require.Empty(t, list)
 	})
 
+	t.Run("ListPagesAndFilters", func(t *testing.T) {
+		t.Parallel()
+		s := newStore(t)
+		a, b := inquiry(vouch.Sandbox, now()), inquiry(vouch.Sandbox, now())
+		prod := inquiry(vouch.Production, now())
+		insertInquiries(t, s, a, b, prod)
+		base := now()
+		s1, s2, s3 := session(a, base), session(b, base.Add(time.Second)), session(a, base.Add(2*time.Second))
+		update(t, s, func(tx vouch.Tx) error {
+			for _, sess := range []*vouch.Session{s1, s2, s3, session(prod, base)} {
+				require.NoError(t, tx.SessionInsert(ctx, sess))
+			}
+			return nil
+		})
+		list := func(f vouch.SessionFilter) ([]*vouch.Session, bool) {
+			var (
+				out  []*vouch.Session
+				more bool
+			)
+			f.Environment = vouch.Sandbox
+			view(t, s, func(tx vouch.Tx) error {
+				var err error
+				out, more, err = tx.SessionList(ctx, f)
+				return err
+			})
+			return out, more
+		}
+		got, more := list(vouch.SessionFilter{})
+		require.Equal(t, []*vouch.Session{s3, s2, s1}, got)
+		require.False(t, more)
+		got, more = list(vouch.SessionFilter{Limit: 1, After: s3.ID})
+		require.Equal(t, []*vouch.Session{s2}, got)
+		require.True(t, more)
+		got, _ = list(vouch.SessionFilter{InquiryID: &a.ID})
+		require.Equal(t, []*vouch.Session{s3, s1}, got)
+	})
+
 	t.Run("ListOfManyInquiries", func(t *testing.T) {
 		t.Parallel()
 		s := newStore(t)

@@ -59,6 +59,16 @@ func (t *Tx) SessionUpdate(ctx context.Context, s *vouch.Session) error {
 		nullMicros(s.ExpiredAt), string(s.Environment), s.ID)
 }
 
+// SessionList implements vouch.Tx.
+func (t *Tx) SessionList(ctx context.Context, f vouch.SessionFilter) ([]*vouch.Session, bool, error) {
+	q := listQuery{noun: "Session", table: "inquiry_sessions", columns: sessionColumns,
+		env: f.Environment, after: f.After, before: f.Before, limit: f.Limit}
+	if f.InquiryID != nil {
+		q.w.add("inquiry_id = ?", *f.InquiryID)
+	}
+	return list(ctx, t, q, scanSession)
+}
+
 // SessionListByInquiry implements vouch.Tx.
 func (t *Tx) SessionListByInquiry(ctx context.Context, env vouch.Environment, inquiryIDs ...string) ([]*vouch.Session, error) {
 	if len(inquiryIDs) == 0 {
