@@ -62,7 +62,10 @@ func (s *Service) FindEvents(ctx Context, f EventFilter) ([]*Event, []*EventSnap
 		if list, more, err = tx.EventList(ctx, f); err != nil {
 			return err
 		}
-		keys := map[string][]byte{}
+		keys, err := s.dataKeys(ctx, tx, f.Environment, list)
+		if err != nil {
+			return err
+		}
 		snaps = make([]*EventSnapshot, len(list))
 		for i, e := range list {
 			if snaps[i], err = s.openSnapshot(ctx, tx, e, keys); err != nil {
@@ -72,6 +75,33 @@ func (s *Service) FindEvents(ctx Context, f EventFilter) ([]*Event, []*EventSnap
 		return nil
 	})
 	return list, snaps, more, err
+}
+
+// dataKeys returns the data keys of the events' inquiries by inquiry id,
+// reading the inquiries in one query rather than one per event; an
+// inquiry that is gone or redacted maps to nil.
+func (s *Service) dataKeys(ctx Context, tx Tx, env Environment, events []*Event) (map[string][]byte, error) {
+	keys := map[string][]byte{}
+	var ids []string
+	for _, e := range events {
+		if _, seen := keys[e.InquiryID]; e.InquiryID != "" && !seen {
+			keys[e.InquiryID] = nil
+			ids = append(ids, e.InquiryID)
+		}
+	}
+	if len(ids) == 0 {
+		return keys, nil
+	}
+	inqs, _, err := tx.InquiryList(ctx, InquiryFilter{Environment: env, IDs: ids, Limit: len(ids)})
+	if err != nil {
+		return nil, err
+	}
+	for _, inq := range inqs {
+		if keys[inq.ID], err = s.dataKey(inq); err != nil {
+			return nil, err
+		}
+	}
+	return keys, nil
 }
 
 // openSnapshot decrypts an event's snapshot with its inquiry's data key or

@@ -315,3 +315,37 @@ func TestExpireSessionRevokesItsToken(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, vouch.InquiryCreated, got.Inquiry.Status, "the inquiry itself does not change")
 }
+
+// TestFindEvents_KeysOfEachInquiry lists the events of several inquiries
+// at once, one of them redacted: each event opens with its own inquiry's
+// key, read for the whole page together.
+func TestFindEvents_KeysOfEachInquiry(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	e := vouchtest.MustOpen(t)
+	tmpl := vouchtest.Template(t, e, vouch.Sandbox)
+	kept := vouchtest.Inquiry(t, e, vouch.Sandbox, vouch.CreateInquiryInput{TemplateID: tmpl.ID, ReferenceID: "a", Fields: map[string]any{"name_first": "Ann"}})
+	gone := vouchtest.Inquiry(t, e, vouch.Sandbox, vouch.CreateInquiryInput{TemplateID: tmpl.ID, Fields: map[string]any{"name_first": "Bob"}})
+	_, err := e.Service.RedactInquiry(ctx, vouch.Sandbox, gone.Inquiry.ID)
+	require.NoError(t, err)
+
+	events, snaps, _, err := e.Service.FindEvents(ctx, vouch.EventFilter{Environment: vouch.Sandbox, Limit: 100})
+	require.NoError(t, err)
+	seen := map[string]bool{}
+	for i, ev := range events {
+		switch {
+		case ev.InquiryID == kept.Inquiry.ID:
+			require.NotNil(t, snaps[i], ev.Name)
+			if ev.Name == vouch.EventInquiryCreated {
+				require.Equal(t, "Ann", snaps[i].Inquiry.Fields["name_first"].Value)
+			}
+		case ev.InquiryID == gone.Inquiry.ID && ev.Name != vouch.EventInquiryRedacted:
+			require.Nil(t, snaps[i], "%s is unreadable after redaction", ev.Name)
+		case ev.InquiryID == "":
+			require.NotNil(t, snaps[i], "%s is sealed with the derived key", ev.Name)
+		}
+		seen[ev.Name+" "+ev.InquiryID] = true
+	}
+	require.True(t, seen[vouch.EventInquiryCreated+" "+kept.Inquiry.ID])
+	require.True(t, seen[vouch.EventInquiryCreated+" "+gone.Inquiry.ID])
+}

@@ -87,6 +87,19 @@ func BenchmarkCreateInquiryHTTP(b *testing.B) {
 // page of 100 inquiries, each of its own account (as when every end user
 // verifies once), through the whole server over loopback HTTP.
 func BenchmarkListInquiriesHTTP(b *testing.B) {
+	benchList(b, "/api/v1/inquiries?page%5Bsize%5D=100")
+}
+
+// BenchmarkListEventsHTTP measures GET /api/v1/events with a full page of
+// 100 events of 50 inquiries (each inquiry.created beside its
+// account.created), whose snapshots open with their inquiries' keys.
+func BenchmarkListEventsHTTP(b *testing.B) {
+	benchList(b, "/api/v1/events?page%5Bsize%5D=100")
+}
+
+// benchList creates 100 inquiries, each with its own reference id, on
+// each database and measures GET path.
+func benchList(b *testing.B, path string) {
 	for _, database := range []string{"sqlite", "postgres"} {
 		b.Run(database, func(b *testing.B) {
 			benchHTTP(b, database, func(ts *testServer) func() *http.Request {
@@ -98,7 +111,7 @@ func BenchmarkListInquiriesHTTP(b *testing.B) {
 					}
 				}
 				return func() *http.Request {
-					req, _ := http.NewRequest("GET", ts.URL+"/api/v1/inquiries?page%5Bsize%5D=100", nil)
+					req, _ := http.NewRequest("GET", ts.URL+path, nil)
 					return req
 				}
 			}, 200)
