@@ -83,6 +83,10 @@ func (s *Service) AuthenticateSession(ctx Context, env Environment, inquiryID, t
 	if claims.Inq != inquiryID || claims.Env != string(env) || !HasIDPrefix(claims.Sid, PrefixSession) {
 		return nil, bad
 	}
+	valid := func(sess *Session) bool {
+		return sess.InquiryID == inquiryID && sess.Usable(s.now()) &&
+			subtle.ConstantTimeCompare(sess.TokenHash, HashSecret(claims.Jti)) == 1
+	}
 	var sess *Session
 	err = s.update(ctx, func(tx Tx, w *work) error {
 		sess, err = tx.SessionGetByID(ctx, env, claims.Sid)
@@ -91,8 +95,7 @@ func (s *Service) AuthenticateSession(ctx Context, env Environment, inquiryID, t
 		} else if err != nil {
 			return err
 		}
-		if sess.InquiryID != inquiryID || !sess.Usable(s.now()) ||
-			subtle.ConstantTimeCompare(sess.TokenHash, HashSecret(claims.Jti)) != 1 {
+		if !valid(sess) {
 			return bad
 		}
 		if sess.Status != SessionNew {
@@ -101,6 +104,18 @@ func (s *Service) AuthenticateSession(ctx Context, env Environment, inquiryID, t
 		inq, dk, err := s.lockInquiry(ctx, tx, env, inquiryID)
 		if err != nil {
 			return err
+		}
+		// Read the session again under the inquiry's lock: an expiry or
+		// a redaction that committed since the first read took that lock
+		// too, and must not be undone by writing the stale row back.
+		if sess, err = tx.SessionGetByID(ctx, env, claims.Sid); err != nil {
+			return err
+		}
+		if !valid(sess) {
+			return bad
+		}
+		if sess.Status != SessionNew {
+			return nil
 		}
 		sess.Status, sess.StartedAt = SessionActive, timePtr(s.now())
 		if err := tx.SessionUpdate(ctx, sess); err != nil {

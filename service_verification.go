@@ -32,6 +32,24 @@ func (s *Service) FindVerificationByID(ctx Context, env Environment, id string) 
 	return v, err
 }
 
+// lockVerification locks the inquiry of verification id and reads the
+// verification under that lock. Every change to a verification
+// holds its inquiry's lock, so the state read here is the one to change: a
+// read taken before the lock could be overtaken by an expiry or a decision
+// committed meanwhile, and writing it back would undo that.
+func (s *Service) lockVerification(ctx Context, tx Tx, env Environment, id string) (*Verification, *Inquiry, []byte, error) {
+	first, err := tx.VerificationGetByID(ctx, env, id)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	inq, dk, err := s.lockInquiry(ctx, tx, env, first.InquiryID)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	v, err := tx.VerificationGetByID(ctx, env, id)
+	return v, inq, dk, err
+}
+
 // CreateVerification starts a verification of type typ on an open
 // inquiry; the first one moves a created inquiry to pending. EINVALID past
 // the template's attempt limit for that type.
@@ -107,12 +125,12 @@ func (s *Service) SubmitVerification(ctx Context, env Environment, id string, fi
 	var v *Verification
 	var written []string
 	err := s.update(ctx, func(tx Tx, w *work) error {
-		var err error
-		if v, err = tx.VerificationGetByID(ctx, env, id); err != nil {
-			return err
-		}
-		inq, dk, err := s.lockInquiry(ctx, tx, env, v.InquiryID)
-		if err != nil {
+		var (
+			inq *Inquiry
+			dk  []byte
+			err error
+		)
+		if v, inq, dk, err = s.lockVerification(ctx, tx, env, id); err != nil {
 			return err
 		}
 		if !v.Status.CanTransition(VerificationSubmitted) || !inq.Status.Open() || dk == nil {
@@ -228,12 +246,12 @@ func (s *Service) ApplyVerificationDecision(ctx Context, env Environment, id str
 	}
 	var v *Verification
 	err := s.update(ctx, func(tx Tx, w *work) error {
-		var err error
-		if v, err = tx.VerificationGetByID(ctx, env, id); err != nil {
-			return err
-		}
-		inq, dk, err := s.lockInquiry(ctx, tx, env, v.InquiryID)
-		if err != nil {
+		var (
+			inq *Inquiry
+			dk  []byte
+			err error
+		)
+		if v, inq, dk, err = s.lockVerification(ctx, tx, env, id); err != nil {
 			return err
 		}
 		if !v.Status.CanTransition(d.Status) {

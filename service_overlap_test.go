@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: Apache-2.0
+
+package vouch_test
+
+import (
+	"bytes"
+	"context"
+	"path/filepath"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/vouch-id/vouch"
+	"github.com/vouch-id/vouch/blob"
+	"github.com/vouch-id/vouch/postgres"
+	"github.com/vouch-id/vouch/postgres/pgtest"
+	"github.com/vouch-id/vouch/vouchtest"
+)
+
+// pausingStore stops the first transaction that reads a row of the kind
+// named by on ("session" or "verification") right after that read, until
+// resume is closed: a concurrent writer can then commit between that read
+// and the rest of the transaction.
+type pausingStore struct {
+	vouch.Store
+	on           string
+	once         sync.Once
+	read, resume chan struct{}
+}
+
+func (p *pausingStore) Update(ctx context.Context, fn func(vouch.Tx) error) error {
+	return p.Store.Update(ctx, func(tx vouch.Tx) error { return fn(&pausingTx{Tx: tx, p: p}) })
+}
+
+func (p *pausingStore) pause(kind string) {
+	if kind == p.on {
+		p.once.Do(func() {
+			close(p.read)
+			<-p.resume
+		})
+	}
+}
+
+type pausingTx struct {
+	vouch.Tx
+	p *pausingStore
+}
+
+func (t *pausingTx) SessionGetByID(ctx context.Context, env vouch.Environment, id string) (*vouch.Session, error) {
+	s, err := t.Tx.SessionGetByID(ctx, env, id)
+	t.p.pause("session")
+	return s, err
+}
+
+func (t *pausingTx) VerificationGetByID(ctx context.Context, env vouch.Environment, id string) (*vouch.Verification, error) {
+	v, err := t.Tx.VerificationGetByID(ctx, env, id)
+	t.p.pause("verification")
+	return v, err
+}
+
+// overlapping returns two services on one fresh PostgreSQL schema: api
+// runs as usual, and flow's transactions pause as the returned store says.
+// Only PostgreSQL lets two write transactions overlap (SQLite has one
+// writer), so only it can show a write undone by a stale read.
+func overlapping(t *testing.T, on string) (api, flow *vouch.Service, paused *pausingStore) {
+	t.Helper()
+	st, err := postgres.Open(context.Background(), pgtest.DSN(t))
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = st.Close() })
+	st.SetInsertJob((&vouchtest.JobSink{}).Insert)
+	blobs, err := blob.NewFS(filepath.Join(t.TempDir(), "blobs"))
+	require.NoError(t, err)
+	keys, err := vouch.NewKeyring(bytes.Repeat([]byte{42}, vouch.KeySize))
+	require.NoError(t, err)
+	paused = &pausingStore{Store: st, on: on, read: make(chan struct{}), resume: make(chan struct{})}
+	return vouch.NewService(st, keys, blobs), vouch.NewService(paused, keys, blobs), paused
+}
+
+// TestSessionStartDoesNotUndoExpiry: a flow starting a session reads it,
+// then an API call expires it and commits, then the flow goes on. The
+// session must stay expired and the flow be refused.
+func TestSessionStartDoesNotUndoExpiry(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	api, flow, paused := overlapping(t, "session")
+	tmpl, _, err := api.CreateTemplate(ctx, vouch.Sandbox, "t", false, vouchtest.DemoConfig())
+	require.NoError(t, err)
+	d, token, err := api.CreateInquiry(ctx, vouch.Sandbox, vouch.CreateInquiryInput{TemplateID: tmpl.ID, AutoCreateSession: true})
+	require.NoError(t, err)
+
+	started := make(chan error, 1)
+	go func() {
+		_, err := flow.AuthenticateSession(ctx, vouch.Sandbox, d.Inquiry.ID, token)
+		started <- err
+	}()
+	<-paused.read
+	_, err = api.ExpireSession(ctx, vouch.Sandbox, d.Sessions[0].ID)
+	require.NoError(t, err)
+	close(paused.resume)
+	require.Equal(t, vouch.EUNAUTHORIZED, vouch.ErrorCode(<-started))
+
+	sess, err := api.FindSessionByID(ctx, vouch.Sandbox, d.Sessions[0].ID)
+	require.NoError(t, err)
+	require.Equal(t, vouch.SessionExpired, sess.Status)
+}
+
+// TestDecisionDoesNotUndoExpiry: an engine's decision reads a submitted
+// verification, then the inquiry is expired (which cancels it) and
+// commits, then the decision goes on. The verification must stay
+// canceled and the decision be refused.
+func TestDecisionDoesNotUndoExpiry(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	api, engine, paused := overlapping(t, "verification")
+	tmpl, _, err := api.CreateTemplate(ctx, vouch.Sandbox, "t", false, vouchtest.DemoConfig())
+	require.NoError(t, err)
+	d, _, err := api.CreateInquiry(ctx, vouch.Sandbox, vouch.CreateInquiryInput{TemplateID: tmpl.ID})
+	require.NoError(t, err)
+	v, err := api.CreateVerification(ctx, vouch.Sandbox, d.Inquiry.ID, vouch.VerificationGovernmentID)
+	require.NoError(t, err)
+	_, err = api.SubmitVerification(ctx, vouch.Sandbox, v.ID, nil, nil)
+	require.NoError(t, err)
+
+	decided := make(chan error, 1)
+	go func() {
+		_, err := engine.ApplyVerificationDecision(ctx, vouch.Sandbox, v.ID, &vouch.VerificationDecision{Status: vouch.VerificationPassed})
+		decided <- err
+	}()
+	<-paused.read
+	_, err = api.ExpireInquiry(ctx, vouch.Sandbox, d.Inquiry.ID)
+	require.NoError(t, err)
+	close(paused.resume)
+	require.Equal(t, vouch.ECONFLICT, vouch.ErrorCode(<-decided))
+
+	got, err := api.FindVerificationByID(ctx, vouch.Sandbox, v.ID)
+	require.NoError(t, err)
+	require.Equal(t, vouch.VerificationCanceled, got.Status)
+}
