@@ -8,7 +8,9 @@ import (
 	"path/filepath"
 	"sync"
 	"testing"
+	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/vouch-id/vouch"
@@ -19,7 +21,7 @@ import (
 )
 
 // pausingStore stops the first transaction that reads a row of the kind
-// named by on ("session" or "verification") right after that read, until
+// named by on ("session", "verification" or "template") right after that read, until
 // resume is closed: a concurrent writer can then commit between that read
 // and the rest of the transaction.
 type pausingStore struct {
@@ -51,6 +53,18 @@ func (t *pausingTx) SessionGetByID(ctx context.Context, env vouch.Environment, i
 	s, err := t.Tx.SessionGetByID(ctx, env, id)
 	t.p.pause("session")
 	return s, err
+}
+
+func (t *pausingTx) TemplateGetByID(ctx context.Context, env vouch.Environment, id string) (*vouch.Template, error) {
+	tp, err := t.Tx.TemplateGetByID(ctx, env, id)
+	t.p.pause("template")
+	return tp, err
+}
+
+func (t *pausingTx) TemplateGetForUpdate(ctx context.Context, env vouch.Environment, id string) (*vouch.Template, error) {
+	tp, err := t.Tx.TemplateGetForUpdate(ctx, env, id)
+	t.p.pause("template")
+	return tp, err
 }
 
 func (t *pausingTx) VerificationGetByID(ctx context.Context, env vouch.Environment, id string) (*vouch.Verification, error) {
@@ -136,4 +150,40 @@ func TestDecisionDoesNotUndoExpiry(t *testing.T) {
 	got, err := api.FindVerificationByID(ctx, vouch.Sandbox, v.ID)
 	require.NoError(t, err)
 	require.Equal(t, vouch.VerificationCanceled, got.Status)
+}
+
+// TestTemplateChangesDoNotUndoEachOther: a publish reads its template,
+// then a deactivation starts; once the publish commits, the deactivation
+// must still apply, and the template keep the published version. The
+// deactivation waits for the publish's lock; the pause gives it time to
+// reach that lock, and without the lock it would commit first and be
+// undone by the publish's stale write.
+func TestTemplateChangesDoNotUndoEachOther(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	api, publisher, paused := overlapping(t, "template")
+	tmpl, _, err := api.CreateTemplate(ctx, vouch.Sandbox, "t", false, vouchtest.DemoConfig())
+	require.NoError(t, err)
+
+	published := make(chan *vouch.TemplateVersion, 1)
+	go func() {
+		_, v, err := publisher.PublishTemplateVersion(ctx, vouch.Sandbox, tmpl.ID, vouchtest.DemoConfig())
+		assert.NoError(t, err)
+		published <- v
+	}()
+	<-paused.read
+	deactivated := make(chan error, 1)
+	go func() {
+		_, err := api.DeactivateTemplate(ctx, vouch.Sandbox, tmpl.ID)
+		deactivated <- err
+	}()
+	time.Sleep(200 * time.Millisecond)
+	close(paused.resume)
+	v := <-published
+	require.NoError(t, <-deactivated)
+
+	got, err := api.FindTemplateByID(ctx, vouch.Sandbox, tmpl.ID)
+	require.NoError(t, err)
+	require.Equal(t, vouch.TemplateInactive, got.Status)
+	require.Equal(t, v.ID, got.LatestVersionID)
 }

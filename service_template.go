@@ -56,7 +56,7 @@ func (s *Service) PublishTemplateVersion(ctx Context, env Environment, templateI
 	var v *TemplateVersion
 	err := s.Store.Update(ctx, func(tx Tx) error {
 		var err error
-		if t, err = s.getTemplate(ctx, tx, env, templateID); err != nil {
+		if t, err = s.getTemplate(ctx, tx, env, templateID, true); err != nil {
 			return err
 		}
 		versions, err := tx.TemplateVersionList(ctx, env, t.ID)
@@ -94,7 +94,7 @@ func (s *Service) setTemplateStatus(ctx Context, env Environment, id string, st 
 	var t *Template
 	err := s.Store.Update(ctx, func(tx Tx) error {
 		var err error
-		if t, err = s.getTemplate(ctx, tx, env, id); err != nil {
+		if t, err = s.getTemplate(ctx, tx, env, id, true); err != nil {
 			return err
 		}
 		if t.Status == st {
@@ -106,10 +106,15 @@ func (s *Service) setTemplateStatus(ctx Context, env Environment, id string, st 
 	return t, err
 }
 
-// getTemplate reads a template after checking the id's shape.
-func (s *Service) getTemplate(ctx Context, tx Tx, env Environment, id string) (*Template, error) {
+// getTemplate reads a template after checking the id's shape; with lock,
+// the template stays locked until the transaction ends, which every change
+// to a template takes so that two changes cannot undo one another.
+func (s *Service) getTemplate(ctx Context, tx Tx, env Environment, id string, lock bool) (*Template, error) {
 	if !HasIDPrefix(id, PrefixTemplate) && !HasIDPrefix(id, PrefixLegacyTemplate) {
 		return nil, Errorf(ENOTFOUND, "Template %s not found.", id)
+	}
+	if lock {
+		return tx.TemplateGetForUpdate(ctx, env, id)
 	}
 	return tx.TemplateGetByID(ctx, env, id)
 }
@@ -119,7 +124,7 @@ func (s *Service) FindTemplateByID(ctx Context, env Environment, id string) (*Te
 	var t *Template
 	err := s.Store.View(ctx, func(tx Tx) error {
 		var err error
-		t, err = s.getTemplate(ctx, tx, env, id)
+		t, err = s.getTemplate(ctx, tx, env, id, false)
 		return err
 	})
 	return t, err
@@ -155,7 +160,7 @@ func (s *Service) FindTemplateVersionByID(ctx Context, env Environment, id strin
 func (s *Service) FindTemplateVersions(ctx Context, env Environment, templateID string) ([]*TemplateVersion, error) {
 	var list []*TemplateVersion
 	err := s.Store.View(ctx, func(tx Tx) error {
-		if _, err := s.getTemplate(ctx, tx, env, templateID); err != nil {
+		if _, err := s.getTemplate(ctx, tx, env, templateID, false); err != nil {
 			return err
 		}
 		var err error

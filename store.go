@@ -43,6 +43,9 @@ type Tx interface {
 
 	TemplateInsert(ctx Context, t *Template) error
 	TemplateGetByID(ctx Context, env Environment, id string) (*Template, error)
+	// TemplateGetForUpdate reads a template and locks it until the
+	// transaction ends, so two changes to it cannot lose one another.
+	TemplateGetForUpdate(ctx Context, env Environment, id string) (*Template, error)
 	TemplateUpdate(ctx Context, t *Template) error
 	TemplateList(ctx Context, f TemplateFilter) ([]*Template, bool, error)
 	TemplateVersionInsert(ctx Context, v *TemplateVersion) error

@@ -64,8 +64,19 @@ func testTemplate(t *testing.T, newStore NewStoreFunc) {
 		require.NoError(t, err)
 		require.Equal(t, tp, got)
 
+		update(t, s, func(tx vouch.Tx) error {
+			locked, err := tx.TemplateGetForUpdate(ctx, vouch.Sandbox, tp.ID)
+			require.NoError(t, err)
+			require.Equal(t, tp, locked)
+			return nil
+		})
+
 		_, err = get(t, s, func(tx vouch.Tx) (*vouch.Template, error) { return tx.TemplateGetByID(ctx, vouch.Production, tp.ID) })
 		requireCode(t, err, vouch.ENOTFOUND)
+		requireCode(t, s.Update(ctx, func(tx vouch.Tx) error {
+			_, err := tx.TemplateGetForUpdate(ctx, vouch.Production, tp.ID)
+			return err
+		}), vouch.ENOTFOUND)
 		err = s.Update(ctx, func(tx vouch.Tx) error { return tx.TemplateInsert(ctx, tp) })
 		requireCode(t, err, vouch.ECONFLICT)
 		other := *tp

@@ -38,7 +38,17 @@ func (t *Tx) TemplateInsert(ctx context.Context, tp *vouch.Template) error {
 
 // TemplateGetByID implements vouch.Tx.
 func (t *Tx) TemplateGetByID(ctx context.Context, env vouch.Environment, id string) (*vouch.Template, error) {
-	row := t.queryRow(ctx, "SELECT "+templateColumns+" FROM templates WHERE environment = ? AND id = ?", string(env), id)
+	return t.templateGet(ctx, env, id, "")
+}
+
+// TemplateGetForUpdate implements vouch.Tx: the row stays locked on
+// PostgreSQL; SQLite's single writer already serialises writers.
+func (t *Tx) TemplateGetForUpdate(ctx context.Context, env vouch.Environment, id string) (*vouch.Template, error) {
+	return t.templateGet(ctx, env, id, t.s.d.ForUpdate)
+}
+
+func (t *Tx) templateGet(ctx context.Context, env vouch.Environment, id, suffix string) (*vouch.Template, error) {
+	row := t.queryRow(ctx, "SELECT "+templateColumns+" FROM templates WHERE environment = ? AND id = ?"+suffix, string(env), id)
 	tp, err := scanTemplate(row)
 	if err != nil {
 		return nil, t.getErr(err, "Template", id)
