@@ -70,7 +70,7 @@ func (s *Service) AuthenticateAPIKey(ctx Context, secret string) (*APIKey, error
 	}
 	if k.LastUsedAt == nil || now.Sub(*k.LastUsedAt) > lastUsedResolution {
 		k.LastUsedAt = timePtr(now)
-		if err := s.Store.Update(ctx, func(tx Tx) error { return tx.APIKeyUpdate(ctx, k) }); err != nil {
+		if err := s.Store.Update(ctx, func(tx Tx) error { return tx.APIKeyTouch(ctx, k.ID, now) }); err != nil {
 			s.Logger.Warn("could not record API key use", "key_id", k.ID, "error", err)
 		}
 	}

@@ -21,9 +21,9 @@ import (
 )
 
 // pausingStore stops the first transaction that reads a row of the kind
-// named by on ("session", "verification" or "template") right after that read, until
-// resume is closed: a concurrent writer can then commit between that read
-// and the rest of the transaction.
+// named by on ("session", "verification", "template" or "apikey") right
+// after that read, until resume is closed: a concurrent writer can then
+// commit between that read and the rest of the transaction.
 type pausingStore struct {
 	vouch.Store
 	on           string
@@ -33,6 +33,10 @@ type pausingStore struct {
 
 func (p *pausingStore) Update(ctx context.Context, fn func(vouch.Tx) error) error {
 	return p.Store.Update(ctx, func(tx vouch.Tx) error { return fn(&pausingTx{Tx: tx, p: p}) })
+}
+
+func (p *pausingStore) View(ctx context.Context, fn func(vouch.Tx) error) error {
+	return p.Store.View(ctx, func(tx vouch.Tx) error { return fn(&pausingTx{Tx: tx, p: p}) })
 }
 
 func (p *pausingStore) pause(kind string) {
@@ -53,6 +57,12 @@ func (t *pausingTx) SessionGetByID(ctx context.Context, env vouch.Environment, i
 	s, err := t.Tx.SessionGetByID(ctx, env, id)
 	t.p.pause("session")
 	return s, err
+}
+
+func (t *pausingTx) APIKeyGetByHash(ctx context.Context, hash []byte) (*vouch.APIKey, error) {
+	k, err := t.Tx.APIKeyGetByHash(ctx, hash)
+	t.p.pause("apikey")
+	return k, err
 }
 
 func (t *pausingTx) TemplateGetByID(ctx context.Context, env vouch.Environment, id string) (*vouch.Template, error) {
@@ -186,4 +196,34 @@ func TestTemplateChangesDoNotUndoEachOther(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, vouch.TemplateInactive, got.Status)
 	require.Equal(t, v.ID, got.LatestVersionID)
+}
+
+// TestKeyUseDoesNotUndoRevocation: a request authenticates with a key and
+// reads it, the key is revoked (say by `vouch keys revoke`), then the
+// request records the key's use. The revocation must stand. The read and
+// the use are two transactions, so this holds on SQLite too.
+func TestKeyUseDoesNotUndoRevocation(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	e := vouchtest.MustOpen(t)
+	k, secret, err := e.Service.CreateAPIKey(ctx, vouch.Sandbox, "ci")
+	require.NoError(t, err)
+	keys, err := vouch.NewKeyring(bytes.Repeat([]byte{42}, vouch.KeySize))
+	require.NoError(t, err)
+	paused := &pausingStore{Store: e.Store, on: "apikey", read: make(chan struct{}), resume: make(chan struct{})}
+	server := vouch.NewService(paused, keys, e.Service.Blobs)
+
+	used := make(chan error, 1)
+	go func() {
+		_, err := server.AuthenticateAPIKey(ctx, secret)
+		used <- err
+	}()
+	<-paused.read
+	_, err = e.Service.RevokeAPIKey(ctx, k.ID)
+	require.NoError(t, err)
+	close(paused.resume)
+	require.NoError(t, <-used, "the request read the key before it was revoked")
+
+	_, err = e.Service.AuthenticateAPIKey(ctx, secret)
+	require.Equal(t, vouch.EUNAUTHORIZED, vouch.ErrorCode(err))
 }

@@ -81,6 +81,10 @@ type Tx interface {
 	APIKeyGetByHash(ctx Context, hash []byte) (*APIKey, error)
 	APIKeyGetByID(ctx Context, id string) (*APIKey, error)
 	APIKeyUpdate(ctx Context, k *APIKey) error
+	// APIKeyTouch records a use of the key at at. It writes no other
+	// column, so it cannot undo a revocation committed since the key was
+	// read.
+	APIKeyTouch(ctx Context, id string, at time.Time) error
 	APIKeyList(ctx Context) ([]*APIKey, error)
 
 	IdempotencyGet(ctx Context, apiKeyID, key string) (*IdempotencyRecord, error)

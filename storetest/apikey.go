@@ -56,6 +56,15 @@ func testAPIKey(t *testing.T, newStore NewStoreFunc) {
 
 		err = s.Update(ctx, func(tx vouch.Tx) error { return tx.APIKeyUpdate(ctx, apiKey(vouch.Sandbox, base)) })
 		requireCode(t, err, vouch.ENOTFOUND)
+
+		// A use recorded after the revocation keeps it.
+		used := base.Add(3 * time.Hour)
+		update(t, s, func(tx vouch.Tx) error { return tx.APIKeyTouch(ctx, k1.ID, used) })
+		got, err := get(t, s, func(tx vouch.Tx) (*vouch.APIKey, error) { return tx.APIKeyGetByID(ctx, k1.ID) })
+		require.NoError(t, err)
+		require.Equal(t, used, *got.LastUsedAt)
+		require.Equal(t, k1.RevokedAt, got.RevokedAt)
+		requireCode(t, s.Update(ctx, func(tx vouch.Tx) error { return tx.APIKeyTouch(ctx, "key_missing", used) }), vouch.ENOTFOUND)
 	})
 
 	t.Run("HashUnique", func(t *testing.T) {

@@ -5,6 +5,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"time"
 
 	"github.com/vouch-id/vouch"
 )
@@ -70,17 +71,13 @@ func (t *Tx) APIKeyGetByID(ctx context.Context, id string) (*vouch.APIKey, error
 // APIKeyUpdate implements vouch.Tx: name, hint and the usage and revocation
 // times. The hash and environment of a key never change.
 func (t *Tx) APIKeyUpdate(ctx context.Context, k *vouch.APIKey) error {
-	res, err := t.exec(ctx, `UPDATE api_keys SET name = ?, hint = ?, last_used_at = ?, revoked_at = ? WHERE id = ?`,
+	return t.update(ctx, "API key", k.ID, `UPDATE api_keys SET name = ?, hint = ?, last_used_at = ?, revoked_at = ? WHERE id = ?`,
 		k.Name, k.Hint, nullMicros(k.LastUsedAt), nullMicros(k.RevokedAt), k.ID)
-	if err != nil {
-		return t.writeErr(err, "API key", k.ID, "update")
-	}
-	if n, err := res.RowsAffected(); err != nil {
-		return t.writeErr(err, "API key", k.ID, "update")
-	} else if n == 0 {
-		return notFound("API key", k.ID)
-	}
-	return nil
+}
+
+// APIKeyTouch implements vouch.Tx.
+func (t *Tx) APIKeyTouch(ctx context.Context, id string, at time.Time) error {
+	return t.update(ctx, "API key", id, "UPDATE api_keys SET last_used_at = ? WHERE id = ?", micros(at), id)
 }
 
 // APIKeyList implements vouch.Tx: every key of both environments, oldest
