@@ -21,8 +21,8 @@ import (
 )
 
 // pausingStore stops the first transaction that reads a row of the kind
-// named by on ("session", "verification", "template" or "apikey") right
-// after that read, until resume is closed: a concurrent writer can then
+// named by on ("session", "verification", "template", "apikey" or
+// "deliveries") right after that read, until resume is closed: a concurrent writer can then
 // commit between that read and the rest of the transaction.
 type pausingStore struct {
 	vouch.Store
@@ -65,6 +65,12 @@ func (t *pausingTx) APIKeyGetByHash(ctx context.Context, hash []byte) (*vouch.AP
 	return k, err
 }
 
+func (t *pausingTx) WebhookDeliveryList(ctx context.Context, f vouch.WebhookDeliveryFilter) ([]*vouch.WebhookDelivery, bool, error) {
+	l, more, err := t.Tx.WebhookDeliveryList(ctx, f)
+	t.p.pause("deliveries")
+	return l, more, err
+}
+
 func (t *pausingTx) TemplateGetByID(ctx context.Context, env vouch.Environment, id string) (*vouch.Template, error) {
 	tp, err := t.Tx.TemplateGetByID(ctx, env, id)
 	t.p.pause("template")
@@ -87,18 +93,19 @@ func (t *pausingTx) VerificationGetByID(ctx context.Context, env vouch.Environme
 // runs as usual, and flow's transactions pause as the returned store says.
 // Only PostgreSQL lets two write transactions overlap (SQLite has one
 // writer), so only it can show a write undone by a stale read.
-func overlapping(t *testing.T, on string) (api, flow *vouch.Service, paused *pausingStore) {
+func overlapping(t *testing.T, on string) (api, flow *vouch.Service, paused *pausingStore, jobs *vouchtest.JobSink) {
 	t.Helper()
 	st, err := postgres.Open(context.Background(), pgtest.DSN(t))
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = st.Close() })
-	st.SetInsertJob((&vouchtest.JobSink{}).Insert)
+	jobs = &vouchtest.JobSink{}
+	st.SetInsertJob(jobs.Insert)
 	blobs, err := blob.NewFS(filepath.Join(t.TempDir(), "blobs"))
 	require.NoError(t, err)
 	keys, err := vouch.NewKeyring(bytes.Repeat([]byte{42}, vouch.KeySize))
 	require.NoError(t, err)
 	paused = &pausingStore{Store: st, on: on, read: make(chan struct{}), resume: make(chan struct{})}
-	return vouch.NewService(st, keys, blobs), vouch.NewService(paused, keys, blobs), paused
+	return vouch.NewService(st, keys, blobs), vouch.NewService(paused, keys, blobs), paused, jobs
 }
 
 // TestSessionStartDoesNotUndoExpiry: a flow starting a session reads it,
@@ -107,7 +114,7 @@ func overlapping(t *testing.T, on string) (api, flow *vouch.Service, paused *pau
 func TestSessionStartDoesNotUndoExpiry(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	api, flow, paused := overlapping(t, "session")
+	api, flow, paused, _ := overlapping(t, "session")
 	tmpl, _, err := api.CreateTemplate(ctx, vouch.Sandbox, "t", false, vouchtest.DemoConfig())
 	require.NoError(t, err)
 	d, token, err := api.CreateInquiry(ctx, vouch.Sandbox, vouch.CreateInquiryInput{TemplateID: tmpl.ID, AutoCreateSession: true})
@@ -136,7 +143,7 @@ func TestSessionStartDoesNotUndoExpiry(t *testing.T) {
 func TestDecisionDoesNotUndoExpiry(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	api, engine, paused := overlapping(t, "verification")
+	api, engine, paused, _ := overlapping(t, "verification")
 	tmpl, _, err := api.CreateTemplate(ctx, vouch.Sandbox, "t", false, vouchtest.DemoConfig())
 	require.NoError(t, err)
 	d, _, err := api.CreateInquiry(ctx, vouch.Sandbox, vouch.CreateInquiryInput{TemplateID: tmpl.ID})
@@ -171,7 +178,7 @@ func TestDecisionDoesNotUndoExpiry(t *testing.T) {
 func TestTemplateChangesDoNotUndoEachOther(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	api, publisher, paused := overlapping(t, "template")
+	api, publisher, paused, _ := overlapping(t, "template")
 	tmpl, _, err := api.CreateTemplate(ctx, vouch.Sandbox, "t", false, vouchtest.DemoConfig())
 	require.NoError(t, err)
 
@@ -226,4 +233,48 @@ func TestKeyUseDoesNotUndoRevocation(t *testing.T) {
 
 	_, err = e.Service.AuthenticateAPIKey(ctx, secret)
 	require.Equal(t, vouch.EUNAUTHORIZED, vouch.ErrorCode(err))
+}
+
+// TestRedeliverFailedSkipsRedelivered: a redelivery of everything failed
+// lists a failed delivery, then that delivery is redelivered by hand and
+// commits, then the first goes on. The delivery must be queued once.
+func TestRedeliverFailedSkipsRedelivered(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	api, admin, paused, jobs := overlapping(t, "deliveries")
+	w, err := api.CreateWebhook(ctx, vouch.Sandbox, "https://hooks.example/in", []string{vouch.EventInquiryCreated}, nil)
+	require.NoError(t, err)
+	tmpl, _, err := api.CreateTemplate(ctx, vouch.Sandbox, "t", false, vouchtest.DemoConfig())
+	require.NoError(t, err)
+	_, _, err = api.CreateInquiry(ctx, vouch.Sandbox, vouch.CreateInquiryInput{TemplateID: tmpl.ID})
+	require.NoError(t, err)
+	list, _, err := api.FindWebhookDeliveries(ctx, vouch.WebhookDeliveryFilter{Environment: vouch.Sandbox, WebhookID: w.ID, Limit: 10})
+	require.NoError(t, err)
+	require.Len(t, list, 1)
+	d := list[0]
+	_, err = api.RecordWebhookAttempt(ctx, vouch.Sandbox, vouch.WebhookAttempt{DeliveryID: d.ID, AttemptedAt: time.Now(), StatusCode: 500, Error: "status 500"}, true, 0)
+	require.NoError(t, err)
+	deliverJobs := func() int {
+		n := 0
+		for _, k := range jobs.Kinds() {
+			if k == (vouch.WebhookDeliverJob{}).Kind() {
+				n++
+			}
+		}
+		return n
+	}
+	require.Equal(t, 1, deliverJobs())
+
+	redelivered := make(chan int, 1)
+	go func() {
+		n, err := admin.RedeliverFailedWebhooks(ctx, vouch.Sandbox, w.ID, time.Time{})
+		assert.NoError(t, err)
+		redelivered <- n
+	}()
+	<-paused.read
+	_, err = api.RedeliverWebhookDelivery(ctx, vouch.Sandbox, w.ID, d.ID)
+	require.NoError(t, err)
+	close(paused.resume)
+	require.Equal(t, 0, <-redelivered)
+	require.Equal(t, 2, deliverJobs(), "the first job and the manual redelivery's")
 }

@@ -61,7 +61,10 @@ func (s *Service) RedeliverWebhookDelivery(ctx Context, env Environment, webhook
 }
 
 // RedeliverFailedWebhooks queues again every failed delivery of an endpoint
-// whose event was written at or after since, and returns how many.
+// whose event was written at or after since, and returns how many. Each
+// listed delivery is locked and read again before it is queued: one
+// redelivered by another request meanwhile is pending already and must not
+// get a second job.
 func (s *Service) RedeliverFailedWebhooks(ctx Context, env Environment, webhookID string, since time.Time) (int, error) {
 	if !HasIDPrefix(webhookID, PrefixWebhook) {
 		return 0, Errorf(ENOTFOUND, "Webhook %s not found.", clipText(webhookID))
@@ -72,7 +75,9 @@ func (s *Service) RedeliverFailedWebhooks(ctx Context, env Environment, webhookI
 	// hold SQLite's writer for long. Requeued ones leave the filter.
 	for {
 		var page []*WebhookDelivery
+		queued := 0
 		err := s.Store.Update(ctx, func(tx Tx) error {
+			queued = 0
 			if _, err := tx.WebhookGetByID(ctx, env, webhookID); err != nil {
 				return err
 			}
@@ -82,17 +87,25 @@ func (s *Service) RedeliverFailedWebhooks(ctx Context, env Environment, webhookI
 			if err != nil {
 				return err
 			}
-			for _, d := range page {
+			for _, listed := range page {
+				d, err := tx.WebhookDeliveryGetForUpdate(ctx, env, listed.ID)
+				if err != nil {
+					return err
+				}
+				if d.Status != DeliveryFailed {
+					continue
+				}
 				if err := s.requeue(ctx, tx, d); err != nil {
 					return err
 				}
+				queued++
 			}
 			return nil
 		})
 		if err != nil {
 			return n, err
 		}
-		n += len(page)
+		n += queued
 		if len(page) < 100 {
 			return n, nil
 		}
