@@ -21,8 +21,8 @@ import (
 )
 
 // pausingStore stops the first transaction that reads a row of the kind
-// named by on ("session", "verification", "template", "apikey" or
-// "deliveries") right after that read, until resume is closed: a concurrent writer can then
+// named by on ("session", "verification", "template", "apikey",
+// "deliveries" or "account") right after that read, until resume is closed: a concurrent writer can then
 // commit between that read and the rest of the transaction.
 type pausingStore struct {
 	vouch.Store
@@ -69,6 +69,12 @@ func (t *pausingTx) WebhookDeliveryList(ctx context.Context, f vouch.WebhookDeli
 	l, more, err := t.Tx.WebhookDeliveryList(ctx, f)
 	t.p.pause("deliveries")
 	return l, more, err
+}
+
+func (t *pausingTx) AccountGetByReferenceID(ctx context.Context, env vouch.Environment, ref string) (*vouch.Account, error) {
+	a, err := t.Tx.AccountGetByReferenceID(ctx, env, ref)
+	t.p.pause("account")
+	return a, err
 }
 
 func (t *pausingTx) TemplateGetByID(ctx context.Context, env vouch.Environment, id string) (*vouch.Template, error) {
@@ -277,4 +283,37 @@ func TestRedeliverFailedSkipsRedelivered(t *testing.T) {
 	close(paused.resume)
 	require.Equal(t, 0, <-redelivered)
 	require.Equal(t, 2, deliverJobs(), "the first job and the manual redelivery's")
+}
+
+// TestConcurrentCreatesShareANewAccount: two inquiries are created at once
+// for a reference id that has no account yet. Both find none; the second
+// to insert one loses the race and must attach to the winner's account
+// rather than fail.
+func TestConcurrentCreatesShareANewAccount(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	api, slow, paused, _ := overlapping(t, "account")
+	tmpl, _, err := api.CreateTemplate(ctx, vouch.Sandbox, "t", false, vouchtest.DemoConfig())
+	require.NoError(t, err)
+	in := vouch.CreateInquiryInput{TemplateID: tmpl.ID, ReferenceID: "new-user"}
+
+	type result struct {
+		d   *vouch.InquiryDetails
+		err error
+	}
+	second := make(chan result, 1)
+	go func() {
+		d, _, err := slow.CreateInquiry(ctx, vouch.Sandbox, in)
+		second <- result{d, err}
+	}()
+	<-paused.read
+	first, _, err := api.CreateInquiry(ctx, vouch.Sandbox, in)
+	require.NoError(t, err)
+	close(paused.resume)
+	r := <-second
+	require.NoError(t, r.err)
+	require.Equal(t, first.Account.ID, r.d.Account.ID)
+	accounts, _, err := api.FindAccounts(ctx, vouch.AccountFilter{Environment: vouch.Sandbox, ReferenceID: &in.ReferenceID})
+	require.NoError(t, err)
+	require.Len(t, accounts, 1)
 }
