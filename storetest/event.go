@@ -91,21 +91,29 @@ func testEvent(t *testing.T, newStore NewStoreFunc) {
 		e4 := event(inq, vouch.EventVerificationPassed, 3, base.Add(3*time.Second))
 		e4.ObjectType, e4.ObjectID = vouch.ObjectVerification, vouch.NewID(vouch.PrefixVerification)
 		prod := event(inquiry(vouch.Production, base), vouch.EventInquiryCreated, 1, base)
+		acct := &vouch.Event{ID: vouch.NewID(vouch.PrefixEvent), Environment: vouch.Sandbox, Name: vouch.EventAccountCreated,
+			ObjectType: vouch.ObjectAccount, ObjectID: vouch.NewID(vouch.PrefixAccount), CreatedAt: base.Add(-time.Second)}
 		update(t, s, func(tx vouch.Tx) error {
-			for _, e := range []*vouch.Event{e1, e2, e3, e4, prod} {
+			for _, e := range []*vouch.Event{e1, e2, e3, e4, prod, acct} {
 				require.NoError(t, tx.EventInsert(ctx, e))
 			}
 			return nil
 		})
 		f := func(f vouch.EventFilter) vouch.EventFilter { f.Environment = vouch.Sandbox; return f }
 		ids, more := listEvents(t, s, f(vouch.EventFilter{}))
-		require.Equal(t, []string{e4.ID, e3.ID, e2.ID, e1.ID}, ids)
+		require.Equal(t, []string{e4.ID, e3.ID, e2.ID, e1.ID, acct.ID}, ids)
 		require.False(t, more)
 		ids, _ = listEvents(t, s, f(vouch.EventFilter{Names: []string{vouch.EventInquiryCreated}}))
 		require.Equal(t, []string{e2.ID, e1.ID}, ids)
 		ids, _ = listEvents(t, s, f(vouch.EventFilter{Names: []string{vouch.EventInquiryCreated, vouch.EventInquiryStarted}}))
 		require.Equal(t, []string{e3.ID, e2.ID, e1.ID}, ids)
 		ids, _ = listEvents(t, s, f(vouch.EventFilter{ObjectID: ptr(inq.ID)}))
+		require.Equal(t, []string{e3.ID, e1.ID}, ids)
+		ids, _ = listEvents(t, s, f(vouch.EventFilter{ObjectID: ptr(e4.ObjectID)}))
+		require.Equal(t, []string{e4.ID}, ids, "an object of an inquiry")
+		ids, _ = listEvents(t, s, f(vouch.EventFilter{ObjectID: ptr(acct.ObjectID)}))
+		require.Equal(t, []string{acct.ID}, ids, "an object outside any inquiry")
+		ids, _ = listEvents(t, s, f(vouch.EventFilter{ObjectID: ptr(inq.ID), InquiryID: ptr(inq.ID)}))
 		require.Equal(t, []string{e3.ID, e1.ID}, ids)
 		ids, _ = listEvents(t, s, f(vouch.EventFilter{InquiryID: ptr(inq.ID)}))
 		require.Equal(t, []string{e4.ID, e3.ID, e1.ID}, ids)

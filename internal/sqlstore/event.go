@@ -71,11 +71,18 @@ func (t *Tx) EventList(ctx context.Context, f vouch.EventFilter) ([]*vouch.Event
 		env: f.Environment, after: f.After, before: f.Before, limit: f.Limit,
 		order: []string{"created_at", "seq", "id"}}
 	q.w.in("name", f.Names)
-	if f.ObjectID != nil {
-		q.w.add("object_id = ?", *f.ObjectID)
+	// These conditions match the partial indexes of migration 005: an
+	// engine uses a partial index only when the query states its WHERE.
+	// An event is about its inquiry exactly when its object is that
+	// inquiry, so an inquiry's id finds its events by inquiry_id.
+	switch {
+	case f.ObjectID != nil && vouch.HasIDPrefix(*f.ObjectID, vouch.PrefixInquiry):
+		q.w.add("inquiry_id = ? AND inquiry_id <> '' AND object_id = inquiry_id", *f.ObjectID)
+	case f.ObjectID != nil:
+		q.w.add("object_id = ? AND object_id <> inquiry_id", *f.ObjectID)
 	}
 	if f.InquiryID != nil {
-		q.w.add("inquiry_id = ?", *f.InquiryID)
+		q.w.add("inquiry_id = ? AND inquiry_id <> ''", *f.InquiryID)
 	}
 	return list(ctx, t, q, scanEvent)
 }
