@@ -27,6 +27,7 @@ import (
 type pausingStore struct {
 	vouch.Store
 	on           string
+	inView       bool // pause in a View transaction rather than an Update
 	once         sync.Once
 	read, resume chan struct{}
 }
@@ -36,11 +37,13 @@ func (p *pausingStore) Update(ctx context.Context, fn func(vouch.Tx) error) erro
 }
 
 func (p *pausingStore) View(ctx context.Context, fn func(vouch.Tx) error) error {
-	return p.Store.View(ctx, func(tx vouch.Tx) error { return fn(&pausingTx{Tx: tx, p: p}) })
+	return p.Store.View(ctx, func(tx vouch.Tx) error { return fn(&pausingTx{Tx: tx, p: p, view: true}) })
 }
 
-func (p *pausingStore) pause(kind string) {
-	if kind == p.on {
+// pause stops the transaction when it is the first to read a row of kind
+// p.on in a transaction of the kind p.inView names (View or Update).
+func (p *pausingStore) pause(kind string, view bool) {
+	if kind == p.on && view == p.inView {
 		p.once.Do(func() {
 			close(p.read)
 			<-p.resume
@@ -50,48 +53,49 @@ func (p *pausingStore) pause(kind string) {
 
 type pausingTx struct {
 	vouch.Tx
-	p *pausingStore
+	p    *pausingStore
+	view bool
 }
 
 func (t *pausingTx) SessionGetByID(ctx context.Context, env vouch.Environment, id string) (*vouch.Session, error) {
 	s, err := t.Tx.SessionGetByID(ctx, env, id)
-	t.p.pause("session")
+	t.p.pause("session", t.view)
 	return s, err
 }
 
 func (t *pausingTx) APIKeyGetByHash(ctx context.Context, hash []byte) (*vouch.APIKey, error) {
 	k, err := t.Tx.APIKeyGetByHash(ctx, hash)
-	t.p.pause("apikey")
+	t.p.pause("apikey", t.view)
 	return k, err
 }
 
 func (t *pausingTx) WebhookDeliveryList(ctx context.Context, f vouch.WebhookDeliveryFilter) ([]*vouch.WebhookDelivery, bool, error) {
 	l, more, err := t.Tx.WebhookDeliveryList(ctx, f)
-	t.p.pause("deliveries")
+	t.p.pause("deliveries", t.view)
 	return l, more, err
 }
 
 func (t *pausingTx) AccountGetByReferenceID(ctx context.Context, env vouch.Environment, ref string) (*vouch.Account, error) {
 	a, err := t.Tx.AccountGetByReferenceID(ctx, env, ref)
-	t.p.pause("account")
+	t.p.pause("account", t.view)
 	return a, err
 }
 
 func (t *pausingTx) TemplateGetByID(ctx context.Context, env vouch.Environment, id string) (*vouch.Template, error) {
 	tp, err := t.Tx.TemplateGetByID(ctx, env, id)
-	t.p.pause("template")
+	t.p.pause("template", t.view)
 	return tp, err
 }
 
 func (t *pausingTx) TemplateGetForUpdate(ctx context.Context, env vouch.Environment, id string) (*vouch.Template, error) {
 	tp, err := t.Tx.TemplateGetForUpdate(ctx, env, id)
-	t.p.pause("template")
+	t.p.pause("template", t.view)
 	return tp, err
 }
 
 func (t *pausingTx) VerificationGetByID(ctx context.Context, env vouch.Environment, id string) (*vouch.Verification, error) {
 	v, err := t.Tx.VerificationGetByID(ctx, env, id)
-	t.p.pause("verification")
+	t.p.pause("verification", t.view)
 	return v, err
 }
 
@@ -223,7 +227,7 @@ func TestKeyUseDoesNotUndoRevocation(t *testing.T) {
 	require.NoError(t, err)
 	keys, err := vouch.NewKeyring(bytes.Repeat([]byte{42}, vouch.KeySize))
 	require.NoError(t, err)
-	paused := &pausingStore{Store: e.Store, on: "apikey", read: make(chan struct{}), resume: make(chan struct{})}
+	paused := &pausingStore{Store: e.Store, on: "apikey", inView: true, read: make(chan struct{}), resume: make(chan struct{})}
 	server := vouch.NewService(paused, keys, e.Service.Blobs)
 
 	used := make(chan error, 1)
