@@ -145,18 +145,20 @@ func (s *Service) sealFields(inq *Inquiry, dk []byte) error {
 	return err
 }
 
-// openInquiry decrypts an inquiry read from the store in place.
-func (s *Service) openInquiry(inq *Inquiry) error {
+// openInquiry decrypts an inquiry read from the store in place and returns
+// its data key (nil once redacted), which callers need for the rest of the
+// inquiry's data: unwrapping it is done once.
+func (s *Service) openInquiry(inq *Inquiry) ([]byte, error) {
 	inq.Fields = nil
 	dk, err := s.dataKey(inq)
 	if err != nil || dk == nil || inq.SealedFields == nil {
-		return err
+		return dk, err
 	}
 	b, err := Open(dk, inq.SealedFields, "inquiry-fields:"+inq.ID)
 	if err != nil {
-		return fmt.Errorf("open fields of %s: %w", inq.ID, err)
+		return nil, fmt.Errorf("open fields of %s: %w", inq.ID, err)
 	}
-	return json.Unmarshal(b, &inq.Fields)
+	return dk, json.Unmarshal(b, &inq.Fields)
 }
 
 // openVerification decrypts a verification's extracted data in place.

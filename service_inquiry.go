@@ -348,9 +348,9 @@ func (s *Service) lockInquiry(ctx Context, tx Tx, env Environment, id string) (*
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := s.openInquiry(inq); err != nil {
+	dk, err := s.openInquiry(inq)
+	if err != nil {
 		return nil, nil, err
 	}
-	dk, err := s.dataKey(inq)
-	return inq, dk, err
+	return inq, dk, nil
 }

@@ -16,22 +16,22 @@ func (s *Service) details(ctx Context, tx Tx, env Environment, inqs ...*Inquiry)
 	byID := make(map[string]*InquiryDetails, len(inqs))
 	ids := make([]string, len(inqs))
 	templates := map[string]*Template{}
+	keys := make(map[string][]byte, len(inqs))
 	var accountIDs []string
 	for i, inq := range inqs {
-		if err := s.openInquiry(inq); err != nil {
+		dk, err := s.openInquiry(inq)
+		if err != nil {
 			return nil, err
 		}
-		d := &InquiryDetails{Inquiry: inq}
+		keys[inq.ID] = dk
 		t, ok := templates[inq.TemplateID]
 		if !ok {
-			var err error
 			if t, err = tx.TemplateGetByID(ctx, env, inq.TemplateID); err != nil {
 				return nil, fmt.Errorf("template of %s: %w", inq.ID, err)
 			}
 			templates[inq.TemplateID] = t
 		}
-		var err error
-		d.Template = t
+		d := &InquiryDetails{Inquiry: inq, Template: t}
 		if d.Version, err = s.templateVersion(ctx, tx, env, inq.TemplateVersionID); err != nil {
 			return nil, fmt.Errorf("template version of %s: %w", inq.ID, err)
 		}
@@ -56,20 +56,12 @@ func (s *Service) details(ctx Context, tx Tx, env Environment, inqs ...*Inquiry)
 	if err != nil {
 		return nil, err
 	}
-	keys := map[string][]byte{}
 	for _, v := range verifications {
 		d := byID[v.InquiryID]
 		if d == nil {
 			continue
 		}
-		dk, ok := keys[v.InquiryID]
-		if !ok {
-			if dk, err = s.dataKey(d.Inquiry); err != nil {
-				return nil, err
-			}
-			keys[v.InquiryID] = dk
-		}
-		if err := s.openVerification(v, dk); err != nil {
+		if err := s.openVerification(v, keys[v.InquiryID]); err != nil {
 			return nil, err
 		}
 		d.Verifications = append(d.Verifications, v)
