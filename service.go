@@ -250,3 +250,20 @@ func copyInquiry(inq *Inquiry) *Inquiry {
 
 // timePtr returns a pointer to t.
 func timePtr(t time.Time) *time.Time { return &t }
+
+// DataVersion returns the store's DataVersion and true, or false when the
+// store has none (see VersionedStore) or could not read it.
+func (s *Service) DataVersion(ctx Context) (DataVersion, bool) {
+	vs, ok := s.Store.(VersionedStore)
+	if !ok {
+		return DataVersion{}, false
+	}
+	v, err := vs.DataVersion(ctx)
+	if err != nil {
+		if ctx.Err() == nil {
+			s.Logger.Warn("could not read the data version", "error", err)
+		}
+		return DataVersion{}, false
+	}
+	return v, true
+}

@@ -20,6 +20,26 @@ type Store interface {
 	Close() error
 }
 
+// DataVersion names a state of a whole database. Two equal versions read
+// from one store mean nothing at all was committed between the two reads,
+// by this process or any other, so anything computed from the first state
+// still holds at the second.
+type DataVersion struct {
+	// Conn changes whenever the store had to open a new connection to
+	// read the version, since Seq is only meaningful per connection.
+	Conn uint64
+	Seq  int64
+}
+
+// VersionedStore is a Store that can read its DataVersion far more
+// cheaply than any query. It lets the API serve a rendered response again
+// for as long as the database has not changed (SQLite's data_version);
+// stores without such a counter (PostgreSQL) simply do not implement it.
+type VersionedStore interface {
+	Store
+	DataVersion(ctx Context) (DataVersion, error)
+}
+
 // Tx is one transaction. Methods are noun-first, one per query. Getters
 // return an ENOTFOUND *Error when nothing matches the id in that
 // environment; inserts return ECONFLICT on a duplicate unique key.

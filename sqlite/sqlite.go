@@ -67,6 +67,7 @@ type Store struct {
 	path   string
 	writer *sql.DB
 	reader *sql.DB
+	watch  *versionWatch
 }
 
 // Open opens (creating if needed) the database file at path and applies
@@ -100,6 +101,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		path:   path,
 		writer: writer,
 		reader: reader,
+		watch:  newVersionWatch(path),
 	}
 	if _, err := s.Migrate(ctx); err != nil {
 		s.Close()
@@ -127,6 +129,15 @@ func dsn(path string, writer bool) string {
 		q.Set("_query_only", "1")
 	}
 	return path + "?" + q.Encode()
+}
+
+// Close closes the store's connections.
+func (s *Store) Close() error {
+	err := s.Store.Close()
+	if werr := s.watch.close(); err == nil {
+		err = werr
+	}
+	return err
 }
 
 // WriterDB returns the single-connection writer pool. The River driver uses

@@ -1,0 +1,135 @@
+// SPDX-License-Identifier: Apache-2.0
+
+package sqlite_test
+
+import (
+	"context"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/vouch-id/vouch"
+	"github.com/vouch-id/vouch/sqlite"
+)
+
+// TestDataVersion shows the promise the API's response cache relies on:
+// the version stays put while only reads run and moves on every commit
+// (it may move without a visible change too, which only costs a cache
+// miss), whether the commit came through this
+// store, through its writer pool directly (as River's do), or through
+// another store on the same file (another process).
+func TestDataVersion(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "vouch.db")
+	s, err := sqlite.Open(ctx, path)
+	require.NoError(t, err)
+	defer s.Close()
+	other, err := sqlite.Open(ctx, path)
+	require.NoError(t, err)
+	defer other.Close()
+
+	var _ vouch.VersionedStore = s
+	version := func() vouch.DataVersion {
+		t.Helper()
+		v, err := s.DataVersion(ctx)
+		require.NoError(t, err)
+		return v
+	}
+	v := version()
+	require.Equal(t, v, version(), "nothing committed")
+
+	require.NoError(t, s.View(ctx, func(tx vouch.Tx) error {
+		_, err := tx.SettingGet(ctx, "k")
+		if vouch.ErrorCode(err) == vouch.ENOTFOUND {
+			return nil
+		}
+		return err
+	}))
+	require.Equal(t, v, version(), "a read commits nothing")
+
+	changes := map[string]func() error{
+		"this store": func() error {
+			return s.Update(ctx, func(tx vouch.Tx) error { return tx.SettingSet(ctx, "k", "1") })
+		},
+		"its writer pool": func() error {
+			_, err := s.WriterDB().ExecContext(ctx, "UPDATE settings SET value = '2' WHERE key = 'k'")
+			return err
+		},
+		"another store on the file": func() error {
+			return other.Update(ctx, func(tx vouch.Tx) error { return tx.SettingSet(ctx, "k", "3") })
+		},
+	}
+	for _, name := range []string{"this store", "its writer pool", "another store on the file"} {
+		require.NoError(t, changes[name]())
+		next := version()
+		require.NotEqual(t, v, next, "a commit through %s", name)
+		require.Equal(t, next, version(), "after %s, nothing more committed", name)
+		v = next
+	}
+}
+
+// TestDataVersionShared checks the shared reads under load: while other
+// goroutines keep asking, a version asked for after a commit returned
+// always comes from a read that began after that commit.
+func TestDataVersionShared(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "vouch.db"))
+	require.NoError(t, err)
+	defer s.Close()
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				if _, err := s.DataVersion(ctx); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		}()
+	}
+	defer func() { close(stop); wg.Wait() }()
+	before, err := s.DataVersion(ctx)
+	require.NoError(t, err)
+	for i := range 200 {
+		require.NoError(t, s.Update(ctx, func(tx vouch.Tx) error { return tx.SettingSet(ctx, "k", strconv.Itoa(i)) }))
+		after, err := s.DataVersion(ctx)
+		require.NoError(t, err)
+		require.Equal(t, before.Conn, after.Conn)
+		require.Greater(t, after.Seq, before.Seq, "commit %d", i)
+		before = after
+	}
+}
+
+// BenchmarkDataVersion measures a read of the data version, which every
+// cached API response costs, from 16 goroutines as the API's benchmark
+// clients make them.
+func BenchmarkDataVersion(b *testing.B) {
+	ctx := context.Background()
+	s, err := sqlite.Open(ctx, filepath.Join(b.TempDir(), "vouch.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	b.SetParallelism(8)
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			if _, err := s.DataVersion(ctx); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+}
