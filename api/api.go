@@ -47,14 +47,17 @@ func NewHandler(svc *vouch.Service, cfg Config) http.Handler {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	h := &handler{svc: svc, maxBody: cfg.MaxBodyBytes, logger: cfg.Logger,
+	h := &handler{svc: svc, maxBody: cfg.MaxBodyBytes, logger: cfg.Logger, now: cfg.Now,
 		limiter: newLimiter(cfg.RateLimit, cfg.RateWindow, cfg.Now)}
 	mux := http.NewServeMux()
 	route := func(pattern string, fn apiFunc) { mux.Handle(pattern, h.serve(fn)) }
+	// Retrieves that integrations poll are served from the response
+	// cache while the database is unchanged (cache.go).
+	retrieve := func(pattern string, fn apiFunc) { mux.Handle(pattern, h.serve(h.cached(fn))) }
 
 	route("POST /api/v1/inquiries", h.createInquiry)
 	route("GET /api/v1/inquiries", h.listInquiries)
-	route("GET /api/v1/inquiries/{id}", h.getInquiry)
+	retrieve("GET /api/v1/inquiries/{id}", h.getInquiry)
 	route("PATCH /api/v1/inquiries/{id}", h.updateInquiry)
 	route("DELETE /api/v1/inquiries/{id}", h.redactInquiry)
 	route("POST /api/v1/inquiries/{id}/resume", h.resumeInquiry)
@@ -80,13 +83,13 @@ func NewHandler(svc *vouch.Service, cfg Config) http.Handler {
 		})
 	}
 
-	route("GET /api/v1/verifications/{id}", h.getVerification)
+	retrieve("GET /api/v1/verifications/{id}", h.getVerification)
 
 	route("GET /api/v1/accounts", h.listAccounts)
-	route("GET /api/v1/accounts/{id}", h.getAccount)
+	retrieve("GET /api/v1/accounts/{id}", h.getAccount)
 
 	route("GET /api/v1/events", h.listEvents)
-	route("GET /api/v1/events/{id}", h.getEvent)
+	retrieve("GET /api/v1/events/{id}", h.getEvent)
 
 	route("POST /api/v1/webhooks", h.createWebhook)
 	route("GET /api/v1/webhooks", h.listWebhooks)
@@ -120,6 +123,8 @@ type handler struct {
 	logger  *slog.Logger // fallback for requests without a logger
 	limiter *limiter     // nil when rate limiting is disabled
 	locks   keyLocks     // idempotency keys in flight
+	cache   responseCache
+	now     func() time.Time
 }
 
 // call is what the pipeline learned about an authenticated request.
@@ -200,7 +205,9 @@ func (h *handler) run(r *http.Request, c *call, fn apiFunc) result {
 	rep, err := fn(r, c)
 	var body []byte
 	if err == nil {
-		if body, err = response.Marshal(rep.doc); err == nil {
+		if raw, ok := rep.doc.(rendered); ok {
+			body, err = Inflect(raw, c.inflection)
+		} else if body, err = response.Marshal(rep.doc); err == nil {
 			body, err = Inflect(body, c.inflection)
 		}
 	}

@@ -34,6 +34,7 @@ import (
 type bundle struct {
 	srv     *httptest.Server
 	svc     *vouch.Service
+	dir     string // the database and blobs
 	sandbox string // API key secrets
 	prod    string
 	revoked string
@@ -185,7 +186,7 @@ func setup(t *testing.T, cfg api.Config) *bundle {
 	srv := httptest.NewServer(web.Middleware(svc.Logger, nil)(mux))
 	t.Cleanup(srv.Close)
 	fx := seed.fx
-	return &bundle{srv: srv, svc: svc, sandbox: seed.sandbox, prod: seed.prod, revoked: seed.revoked, fx: &fx}
+	return &bundle{srv: srv, svc: svc, dir: dir, sandbox: seed.sandbox, prod: seed.prod, revoked: seed.revoked, fx: &fx}
 }
 
 // createFixtures builds, through the service, what scenarios refer to.
