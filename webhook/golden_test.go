@@ -33,10 +33,15 @@ var notEmitted = []string{vouch.EventSessionCanceled}
 
 // Golden payloads are normalised: ids become <prefix>_<n> in order of
 // appearance, times a fixed instant, the receiver's address a fixed one.
+// The sandbox document's issue and expiration dates follow the
+// verification's creation (two years before, six after), so they become
+// the dates of that fixed instant.
 var (
 	goldenIDPattern   = regexp.MustCompile(`\b(inq|ver|iqse|act|itmplv|itmpl|tmpl|evt|wbh|whdel)_[0-9A-Za-z]{20,}\b`)
 	goldenTimePattern = regexp.MustCompile(`\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z`)
 	goldenUnixPattern = regexp.MustCompile(`("[a-z-]+-ts": )\d+`)
+	goldenIssueDate   = regexp.MustCompile(`("issue-date": )"\d{4}-\d\d-\d\d"`)
+	goldenExpiryDate  = regexp.MustCompile(`("expiration-date": )"\d{4}-\d\d-\d\d"`)
 )
 
 // normalizePayload pretty-prints a delivered body, keeping its key order
@@ -63,6 +68,8 @@ func normalizePayload(t *testing.T, body []byte, addrs map[string]string) []byte
 	})
 	out = goldenTimePattern.ReplaceAll(out, []byte("2000-01-01T00:00:00.000Z"))
 	out = goldenUnixPattern.ReplaceAll(out, []byte("${1}946684800"))
+	out = goldenIssueDate.ReplaceAll(out, []byte(`${1}"1998-01-01"`))
+	out = goldenExpiryDate.ReplaceAll(out, []byte(`${1}"2006-01-01"`))
 	return append(out, '\n')
 }
 
