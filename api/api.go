@@ -36,6 +36,9 @@ type Config struct {
 	// a logger (web.Middleware gives each request one that names its id);
 	// nil means slog.Default().
 	Logger *slog.Logger
+	// OnCacheLookup, when set, learns whether each retrieve the response
+	// cache could answer was a hit (cache.go), for metrics.
+	OnCacheLookup func(hit bool)
 }
 
 // NewHandler returns the API's handler. Every route is listed here, so
@@ -48,7 +51,7 @@ func NewHandler(svc *vouch.Service, cfg Config) http.Handler {
 		cfg.Now = time.Now
 	}
 	h := &handler{svc: svc, maxBody: cfg.MaxBodyBytes, logger: cfg.Logger, now: cfg.Now,
-		limiter: newLimiter(cfg.RateLimit, cfg.RateWindow, cfg.Now)}
+		onCacheLookup: cfg.OnCacheLookup, limiter: newLimiter(cfg.RateLimit, cfg.RateWindow, cfg.Now)}
 	mux := http.NewServeMux()
 	route := func(pattern string, fn apiFunc) { mux.Handle(pattern, h.serve(fn)) }
 	// Retrieves that integrations poll are served from the response
@@ -125,6 +128,8 @@ type handler struct {
 	locks   keyLocks     // idempotency keys in flight
 	cache   responseCache
 	now     func() time.Time
+
+	onCacheLookup func(hit bool) // nil: not counted
 }
 
 // call is what the pipeline learned about an authenticated request.

@@ -100,14 +100,18 @@ func (h *handler) cached(fn apiFunc) apiFunc {
 			return fn(r, c)
 		}
 		key := string(c.env) + " " + r.URL.RequestURI()
-		if body, ok := h.cache.get(v, key, h.now()); ok {
+		body, hit := h.cache.get(v, key, h.now())
+		if h.onCacheLookup != nil {
+			h.onCacheLookup(hit)
+		}
+		if hit {
 			return &reply{status: http.StatusOK, doc: rendered(body)}, nil
 		}
 		rep, err := fn(r, c)
 		if err != nil || rep.status != http.StatusOK {
 			return rep, err
 		}
-		body, err := response.Marshal(rep.doc)
+		body, err = response.Marshal(rep.doc)
 		if err != nil {
 			return nil, err
 		}

@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"sync/atomic"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -24,7 +25,12 @@ import (
 func TestRetrieveIsNeverStale(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	b := setup(t, api.Config{})
+	var hits atomic.Int32
+	b := setup(t, api.Config{OnCacheLookup: func(hit bool) {
+		if hit {
+			hits.Add(1)
+		}
+	}})
 	path := "/api/v1/inquiries/" + b.fx.inquiry
 	type doc struct {
 		Data struct {
@@ -47,6 +53,7 @@ func TestRetrieveIsNeverStale(t *testing.T) {
 	require.Equal(t, "first", first.Data.Attributes["note"])
 	_, again := get()
 	require.Equal(t, string(body), string(again))
+	require.Equal(t, int32(1), hits.Load(), "nothing committed: the second retrieve is served from the cache")
 
 	res, out := b.do(t, "PATCH", path, b.sandbox, `{"data":{"attributes":{"note":"through the API"}}}`, nil)
 	require.Equal(t, http.StatusOK, res.StatusCode, "%s", out)

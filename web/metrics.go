@@ -23,6 +23,7 @@ type Metrics struct {
 	requests    *prometheus.CounterVec
 	duration    *prometheus.HistogramVec
 	transitions *prometheus.CounterVec
+	cache       *prometheus.CounterVec
 }
 
 // NewMetrics creates the metrics and registers them on reg. It fails if reg
@@ -42,8 +43,12 @@ func NewMetrics(reg *prometheus.Registry) (*Metrics, error) {
 			Name: "vouch_inquiry_transitions_total",
 			Help: "Committed inquiry status changes, by old and new status.",
 		}, []string{"from", "to"}),
+		cache: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "vouch_api_response_cache_lookups_total",
+			Help: "API retrieves looked up in the response cache, by result (hit or miss).",
+		}, []string{"result"}),
 	}
-	for _, c := range []prometheus.Collector{m.requests, m.duration, m.transitions} {
+	for _, c := range []prometheus.Collector{m.requests, m.duration, m.transitions, m.cache} {
 		if err := reg.Register(c); err != nil {
 			return nil, fmt.Errorf("register metrics: %w", err)
 		}
@@ -58,6 +63,19 @@ func (m *Metrics) InquiryTransition(from, to vouch.InquiryStatus) {
 		return
 	}
 	m.transitions.WithLabelValues(statusLabel(from), statusLabel(to)).Inc()
+}
+
+// ResponseCacheLookup counts one lookup in the API's response cache. Its
+// signature matches api.Config.OnCacheLookup, to which cmd/vouch hooks it.
+func (m *Metrics) ResponseCacheLookup(hit bool) {
+	if m == nil {
+		return
+	}
+	result := "miss"
+	if hit {
+		result = "hit"
+	}
+	m.cache.WithLabelValues(result).Inc()
 }
 
 // statusLabel keeps the label set bounded even if a caller passes a status

@@ -133,13 +133,25 @@ func TestServe_FirstStart(t *testing.T) {
 			require.Contains(t, string(b), want, path)
 			require.True(t, strings.HasPrefix(resp.Header.Get("Request-Id"), "req_"), path)
 		}
-		ts.createInquiry(t, "")
+		id := ts.createInquiry(t, "")
+		for range 5 {
+			status, body := ts.do(t, "GET", "/api/v1/inquiries/"+id, "")
+			require.Equal(t, 200, status, "%v", body)
+		}
 		resp, err := http.Get(ts.URL + "/metrics")
 		require.NoError(t, err)
 		b, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()
 		require.True(t, strings.Contains(string(b), `vouch_http_requests_total{method="POST",route="/api/v1/inquiries",status="201"} 1`),
 			"metrics count the create by route")
+		if database == "sqlite" {
+			// The first retrieve misses and the next ones hit, unless a
+			// background commit (the expiry sweep's job) came between.
+			require.Contains(t, string(b), `vouch_api_response_cache_lookups_total{result="hit"} `)
+			require.Contains(t, string(b), `vouch_api_response_cache_lookups_total{result="miss"} `)
+		} else {
+			require.NotContains(t, string(b), `vouch_api_response_cache_lookups_total{`, "PostgreSQL is not cached")
+		}
 		require.NotContains(t, ts.Logs.String(), ts.Key, "the key never reaches the logs")
 	})
 }

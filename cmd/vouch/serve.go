@@ -107,10 +107,11 @@ func (s *Server) routes() (http.Handler, error) {
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/api/v1/", api.NewHandler(a.Service, api.Config{
-		RateLimit:    rateLimit,
-		RateWindow:   c.RateWindow,
-		MaxBodyBytes: c.MaxBodyBytes,
-		Logger:       a.Logger,
+		RateLimit:     rateLimit,
+		RateWindow:    c.RateWindow,
+		MaxBodyBytes:  c.MaxBodyBytes,
+		Logger:        a.Logger,
+		OnCacheLookup: metrics.ResponseCacheLookup,
 	}))
 	flowHandler, err := flow.NewHandler(a.Service, flow.Config{Logger: a.Logger})
 	if err != nil {
