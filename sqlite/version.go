@@ -80,21 +80,27 @@ func (w *versionWatch) version(ctx context.Context) (vouch.DataVersion, error) {
 	batch := w.waiting
 	w.waiting = nil
 	w.mu.Unlock()
+	// Whatever happens to the read, even a panic, the batch gets an answer
+	// and the lead passes on: otherwise every later caller would wait
+	// forever.
+	v, err := vouch.DataVersion{}, errors.New("sqlite: data version: the read did not finish")
+	defer func() {
+		for _, c := range batch {
+			if c != me {
+				c <- versionReply{v: v, err: err}
+			}
+		}
+		w.mu.Lock()
+		if len(w.waiting) > 0 {
+			w.waiting[0] <- versionReply{lead: true}
+		} else {
+			w.leading = false
+		}
+		w.mu.Unlock()
+	}()
 	// The read serves the whole batch: one caller giving up must not fail
 	// the others.
-	v, err := w.read(context.WithoutCancel(ctx))
-	for _, c := range batch {
-		if c != me {
-			c <- versionReply{v: v, err: err}
-		}
-	}
-	w.mu.Lock()
-	if len(w.waiting) > 0 {
-		w.waiting[0] <- versionReply{lead: true}
-	} else {
-		w.leading = false
-	}
-	w.mu.Unlock()
+	v, err = w.read(context.WithoutCancel(ctx))
 	return v, err
 }
 

@@ -113,6 +113,34 @@ func TestDataVersionShared(t *testing.T) {
 	}
 }
 
+// TestDataVersionAfterClose checks that a failed read answers every
+// caller with an error, and passes the lead on, instead of leaving them
+// waiting.
+func TestDataVersionAfterClose(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "vouch.db"))
+	require.NoError(t, err)
+	_, err = s.DataVersion(ctx)
+	require.NoError(t, err)
+	require.NoError(t, s.Close())
+	var wg sync.WaitGroup
+	errs := make(chan error, 16)
+	for range 16 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, err := s.DataVersion(ctx)
+			errs <- err
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		require.Error(t, err)
+	}
+}
+
 // BenchmarkDataVersion measures a read of the data version, which every
 // cached API response costs, from 16 goroutines as the API's benchmark
 // clients make them.
