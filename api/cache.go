@@ -29,9 +29,12 @@ type rendered []byte
 // and rendering, while serving a kept body costs one PRAGMA. Validity is
 // the store's DataVersion: every commit of any process moves it, so a
 // kept body is never older than the last commit. Every entry belongs to
-// the one version the cache holds; the first request that sees a newer
-// version drops them all, which also takes the personal data of
-// redacted inquiries out of memory at once.
+// the one version the cache holds; the first request that brings another
+// version drops them all, which also takes the personal data of redacted
+// inquiries out of memory at once. (A request that read its version just
+// before a commit may bring the older one back; its entries then serve
+// only requests that read that same version, before the commit, and the
+// next request to read the new version drops them again.)
 //
 // Stores without a DataVersion (PostgreSQL, where other replicas write)
 // are never cached.

@@ -78,9 +78,7 @@ func TestDataVersion(t *testing.T) {
 func TestDataVersionShared(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "vouch.db"))
-	require.NoError(t, err)
-	defer s.Close()
+	s := mustOpen(t)
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
 	for range 8 {
