@@ -31,8 +31,8 @@ type DataVersion struct {
 	Seq  int64
 }
 
-// VersionedStore is a Store that can read its DataVersion far more
-// cheaply than any query. It lets the API serve a rendered response again
+// VersionedStore is a Store that can read its DataVersion more cheaply
+// than the queries it saves. It lets the API serve a rendered response again
 // for as long as the database has not changed (SQLite's data_version);
 // stores without such a counter (PostgreSQL) simply do not implement it.
 type VersionedStore interface {
