@@ -8,11 +8,11 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
-	"sync"
 
 	"modernc.org/sqlite"
 
 	"github.com/vouch-id/vouch"
+	"github.com/vouch-id/vouch/internal/sqlstore"
 )
 
 // versionWatch reads PRAGMA data_version on one connection of its own.
@@ -27,28 +27,23 @@ import (
 // The pragma opens a read transaction, which takes the WAL index's shared
 // lock with fcntl system calls: about 10 µs, the largest single cost of
 // a cached API response in Vouch's own code. Callers that arrive together
-// therefore share one read, as group commit shares one fsync: one caller
-// (the leader) reads for every caller waiting when its read begins, then
-// hands the lead to the first caller that arrived during the read. Every
-// caller thus gets a version read after it asked, which is all a version
-// promises.
+// therefore share one read through a sqlstore.Batcher, as group commit
+// shares one fsync: each caller gets a version read after it asked, which
+// is all a version promises.
 type versionWatch struct {
-	db *sql.DB
+	db    *sql.DB
+	reads *sqlstore.Batcher[*versionCall]
 
-	mu      sync.Mutex
-	waiting []chan versionReply // callers whose read has not begun
-	leading bool                // a caller is reading or about to
-
-	// Touched by the leader only.
+	// Touched by the running batch only.
 	conn  *sql.Conn // nil until the first read and after an error
 	conns uint64    // connections opened so far
 }
 
-// versionReply is a read's result, or the lead handed to a waiting caller.
-type versionReply struct {
+// versionCall is one caller waiting for a version.
+type versionCall struct {
 	v    vouch.DataVersion
-	err  error
-	lead bool
+	err  error         // set, with v, before done is closed
+	done chan struct{} // closed once the read is done
 }
 
 func newVersionWatch(path string) *versionWatch {
@@ -57,56 +52,36 @@ func newVersionWatch(path string) *versionWatch {
 	db.SetMaxIdleConns(1)
 	db.SetConnMaxLifetime(0)
 	db.SetConnMaxIdleTime(0)
-	return &versionWatch{db: db}
+	w := &versionWatch{db: db}
+	w.reads = sqlstore.NewBatcher(0, w.readFor)
+	return w
 }
 
-// DataVersion implements vouch.VersionedStore.
-func (s *Store) DataVersion(ctx context.Context) (vouch.DataVersion, error) {
-	return s.watch.version(ctx)
+// DataVersion implements vouch.VersionedStore. The read serves every caller of its batch, so no caller's context
+// cancels it; it takes a few microseconds.
+func (s *Store) DataVersion(context.Context) (vouch.DataVersion, error) {
+	c := &versionCall{done: make(chan struct{})}
+	s.watch.reads.Do(c, c.done)
+	return c.v, c.err
 }
 
-func (w *versionWatch) version(ctx context.Context) (vouch.DataVersion, error) {
-	me := make(chan versionReply, 1)
-	w.mu.Lock()
-	w.waiting = append(w.waiting, me)
-	lead := !w.leading
-	w.leading = true
-	w.mu.Unlock()
-	if !lead {
-		if r := <-me; !r.lead {
-			return r.v, r.err
-		}
-	}
-	w.mu.Lock()
-	batch := w.waiting
-	w.waiting = nil
-	w.mu.Unlock()
-	// Whatever happens to the read, even a panic, the batch gets an answer
-	// and the lead passes on: otherwise every later caller would wait
-	// forever.
+// readFor reads the version once for the whole batch. Whatever happens to
+// the read, even a panic, every caller gets an answer: otherwise it would
+// wait forever.
+func (w *versionWatch) readFor(batch []*versionCall) {
 	v, err := vouch.DataVersion{}, errors.New("sqlite: data version: the read did not finish")
 	defer func() {
 		for _, c := range batch {
-			if c != me {
-				c <- versionReply{v: v, err: err}
-			}
+			c.v, c.err = v, err
+			close(c.done)
 		}
-		w.mu.Lock()
-		if len(w.waiting) > 0 {
-			w.waiting[0] <- versionReply{lead: true}
-		} else {
-			w.leading = false
-		}
-		w.mu.Unlock()
 	}()
-	// The read serves the whole batch: one caller giving up must not fail
-	// the others.
-	v, err = w.read(context.WithoutCancel(ctx))
-	return v, err
+	v, err = w.read()
 }
 
 // read runs the pragma, reconnecting after an error.
-func (w *versionWatch) read(ctx context.Context) (vouch.DataVersion, error) {
+func (w *versionWatch) read() (vouch.DataVersion, error) {
+	ctx := context.Background()
 	if w.conn == nil {
 		c, err := w.db.Conn(ctx)
 		if err != nil {

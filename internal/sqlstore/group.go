@@ -6,7 +6,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sync"
 
 	"github.com/vouch-id/vouch"
 )
@@ -30,21 +29,20 @@ const maxGroup = 128
 // the shared COMMIT succeeded. If the commit fails, every call of the group
 // that had succeeded gets the error, and none of their writes is kept.
 //
-// There is no goroutine of its own: the caller that takes the runner slot
-// runs everything queued at that moment, its own call included, and the
-// next queued caller takes the slot after it.
+// There is no goroutine of its own: a Batcher lets the caller that finds
+// no group running run everything queued at that moment, its own call
+// included.
 type groupCommit struct {
-	s      *Store
-	runner chan struct{} // holds one token while a group runs
-	mu     sync.Mutex
-	queue  []*groupCall
+	s     *Store
+	calls *Batcher[*groupCall]
 }
 
 // groupCall is one Update call waiting in or running in a group.
 type groupCall struct {
-	ctx  context.Context
-	fn   func(vouch.Tx) error
-	done chan groupResult // buffered: the runner never blocks on it
+	ctx    context.Context
+	fn     func(vouch.Tx) error
+	result groupResult   // set before done is closed
+	done   chan struct{} // closed once the group has committed or failed
 }
 
 // groupResult is what a call's Update returns, or the panic of its fn,
@@ -56,7 +54,9 @@ type groupResult struct {
 }
 
 func newGroupCommit(s *Store) *groupCommit {
-	return &groupCommit{s: s, runner: make(chan struct{}, 1)}
+	g := &groupCommit{s: s}
+	g.calls = NewBatcher(maxGroup, g.run)
+	return g
 }
 
 // update queues fn and waits until a group that ran it has committed or
@@ -65,29 +65,12 @@ func (g *groupCommit) update(ctx context.Context, fn func(vouch.Tx) error) error
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	c := &groupCall{ctx: ctx, fn: fn, done: make(chan groupResult, 1)}
-	g.mu.Lock()
-	g.queue = append(g.queue, c)
-	g.mu.Unlock()
-	for {
-		select {
-		case r := <-c.done:
-			if r.panicked {
-				panic(r.panicVal)
-			}
-			return r.err
-		case g.runner <- struct{}{}:
-			g.mu.Lock()
-			n := min(len(g.queue), maxGroup)
-			calls := g.queue[:n:n]
-			g.queue = g.queue[n:]
-			g.mu.Unlock()
-			if n > 0 {
-				g.run(calls)
-			}
-			<-g.runner
-		}
+	c := &groupCall{ctx: ctx, fn: fn, done: make(chan struct{})}
+	g.calls.Do(c, c.done)
+	if c.result.panicked {
+		panic(c.result.panicVal)
 	}
+	return c.result.err
 }
 
 // run executes calls in one transaction and reports to each.
@@ -96,7 +79,8 @@ func (g *groupCommit) run(calls []*groupCall) {
 	ok := make([]bool, len(calls))
 	defer func() {
 		for i, c := range calls {
-			c.done <- results[i]
+			c.result = results[i]
+			close(c.done)
 		}
 	}()
 	// The transaction belongs to the whole group: no caller's cancellation
