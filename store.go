@@ -24,16 +24,17 @@ type Store interface {
 // from one store mean nothing at all was committed between the two reads,
 // by this process or any other, so anything computed from the first state
 // still holds at the second.
+//
+// Only equality means anything: the fields are the store's own and may
+// move without a visible change (which costs a cache miss, nothing more).
 type DataVersion struct {
-	// Conn changes whenever the store had to open a new connection to
-	// read the version, since Seq is only meaningful per connection.
-	Conn uint64
-	Seq  int64
+	Epoch uint64
+	Seq   uint64
 }
 
 // VersionedStore is a Store that can read its DataVersion more cheaply
 // than the queries it saves. It lets the API serve a rendered response again
-// for as long as the database has not changed (SQLite's data_version);
+// for as long as the database has not changed (SQLite's WAL index header);
 // stores without such a counter (PostgreSQL) simply do not implement it.
 type VersionedStore interface {
 	Store

@@ -26,7 +26,7 @@ type rendered []byte
 //
 // Integrations poll GET /inquiries/{id} while their users go through the
 // flow, and a retrieve costs several queries, a key unwrap, decryption
-// and rendering, while serving a kept body costs one PRAGMA. Validity is
+// and rendering, while serving a kept body costs one version read. Validity is
 // the store's DataVersion: every commit of any process moves it, so a
 // kept body is never older than the last commit. Every entry belongs to
 // the one version the cache holds; the first request that brings another

@@ -21,7 +21,7 @@ import (
 func TestResponseCache(t *testing.T) {
 	t.Parallel()
 	now := time.Date(2026, 11, 26, 0, 0, 0, 0, time.UTC)
-	v1, v2 := vouch.DataVersion{Conn: 1, Seq: 1}, vouch.DataVersion{Conn: 1, Seq: 2}
+	v1, v2 := vouch.DataVersion{Epoch: 1, Seq: 1}, vouch.DataVersion{Epoch: 1, Seq: 2}
 
 	t.Run("KeepsUntilTheVersionMoves", func(t *testing.T) {
 		t.Parallel()

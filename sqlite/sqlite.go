@@ -67,7 +67,7 @@ type Store struct {
 	path   string
 	writer *sql.DB
 	reader *sql.DB
-	watch  *versionWatch
+	wal    *walIndex // nil until migrated
 }
 
 // Open opens (creating if needed) the database file at path and applies
@@ -101,12 +101,17 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		path:   path,
 		writer: writer,
 		reader: reader,
-		watch:  newVersionWatch(path),
 	}
 	if _, err := s.Migrate(ctx); err != nil {
 		s.Close()
 		return nil, err
 	}
+	wal, err := openWALIndex(ctx, path)
+	if err != nil {
+		s.Close()
+		return nil, err
+	}
+	s.wal = wal
 	return s, nil
 }
 
@@ -134,8 +139,8 @@ func dsn(path string, writer bool) string {
 // Close closes the store's connections.
 func (s *Store) Close() error {
 	err := s.Store.Close()
-	if werr := s.watch.close(); err == nil {
-		err = werr
+	if s.wal != nil {
+		err = errors.Join(err, s.wal.close())
 	}
 	return err
 }

@@ -5,127 +5,169 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"database/sql/driver"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"os"
+	"runtime"
 
 	"modernc.org/sqlite"
 
 	"github.com/vouch-id/vouch"
-	"github.com/vouch-id/vouch/internal/sqlstore"
 )
 
-// versionWatch reads PRAGMA data_version on one connection of its own.
+// walIndex reads the database's version from the header of SQLite's WAL
+// index, the -shm file beside the database.
 //
-// SQLite changes a connection's data_version whenever a transaction of any
-// other connection commits, in this process (the writer, River) or in
-// another one (a `vouch templates apply` beside the server). The value is
-// only comparable with earlier values of the same connection, so the
-// connection is pinned, and replacing it (after an error) starts a new
-// DataVersion.Conn: no version read before can equal one read after.
+// Every commit, by any connection of any process, ends by writing that
+// header (its frame count, change counter and WAL salts) before COMMIT
+// returns, and the header is where every SQLite reader starts a read
+// transaction, so no commit a client has seen returned can be missing
+// from it. Its layout is the one SQLite's unix and windows VFSes share
+// between processes and versions (https://sqlite.org/walformat.html,
+// "The WAL-Index Header"). Reading it costs two pread calls, where
+// PRAGMA data_version opens a read transaction: about ten fcntl lock
+// calls and a pass through the SQLite VM. The response cache asks for
+// the version on every cached API response, so the difference is about a
+// tenth of the CPU such a response costs.
 //
-// The pragma opens a read transaction, which takes the WAL index's shared
-// lock with fcntl system calls: about 10 µs, the largest single cost of
-// a cached API response in Vouch's own code. Callers that arrive together
-// therefore share one read through a sqlstore.Batcher, as group commit
-// shares one fsync: each caller gets a version read after it asked, which
-// is all a version promises.
-type versionWatch struct {
-	db    *sql.DB
-	reads *sqlstore.Batcher[*versionCall]
-
-	// Touched by the running batch only.
-	conn  *sql.Conn // nil until the first read and after an error
-	conns uint64    // connections opened so far
+// The -shm file stays the one SQLite uses only while some connection
+// holds it: when the last connection of the last process closes, SQLite
+// may delete it and the next one creates a new file, which this
+// descriptor would never see. The index therefore keeps a connection of
+// its own open, after one read, for as long as the store is open; that
+// connection's shared locks also keep any other process from truncating
+// the file under it.
+type walIndex struct {
+	pin  *sql.DB
+	conn *sql.Conn
+	shm  *os.File
 }
 
-// versionCall is one caller waiting for a version.
-type versionCall struct {
-	v    vouch.DataVersion
-	err  error         // set, with v, before done is closed
-	done chan struct{} // closed once the read is done
+// Header layout (native byte order), from walformat.html: two 48-byte
+// copies of the WAL index information at offsets 0 and 48.
+const (
+	walHeaderSize    = 48
+	walIndexVersion  = 3007000 // iVersion
+	walHeaderChanges = 8       // iChange: counter of header writes
+	walHeaderIsInit  = 12      // isInit: 1 once initialised
+	walHeaderFrames  = 16      // mxFrame: last valid frame in the WAL
+	walHeaderSalts   = 32      // aSalt[2]: copied from the WAL header, new at each WAL restart
+	walHeaderCksum   = 40      // aCksum[2]: over bytes 0..39
+	walTornRetries   = 4       // reads before settling for one copy
+)
+
+// errWALHeaderTorn reports a header whose copies were both torn.
+var errWALHeaderTorn = errors.New("sqlite: data version: both copies of the WAL index header are torn")
+
+// openWALIndex pins a connection to the database at path and opens its
+// -shm file. The database must be in WAL mode, as every connection of a
+// Store is.
+func openWALIndex(ctx context.Context, path string) (*walIndex, error) {
+	pin := sql.OpenDB(&connector{dsn: dsn(path, false), d: &sqlite.Driver{}})
+	pin.SetMaxOpenConns(1)
+	pin.SetMaxIdleConns(1)
+	pin.SetConnMaxLifetime(0)
+	pin.SetConnMaxIdleTime(0)
+	w := &walIndex{pin: pin}
+	fail := func(err error) (*walIndex, error) {
+		_ = w.close()
+		return nil, fmt.Errorf("sqlite: open the WAL index of %s: %w", path, err)
+	}
+	conn, err := pin.Conn(ctx)
+	if err != nil {
+		return fail(err)
+	}
+	w.conn = conn
+	// One read joins the WAL index: from here on the connection holds
+	// the -shm file (and a shared lock on the database) until it closes.
+	var n int
+	if err := conn.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_schema").Scan(&n); err != nil {
+		return fail(err)
+	}
+	if w.shm, err = os.Open(path + "-shm"); err != nil {
+		return fail(err)
+	}
+	if _, err := w.version(); err != nil {
+		return fail(err)
+	}
+	return w, nil
 }
 
-func newVersionWatch(path string) *versionWatch {
-	db := sql.OpenDB(&connector{dsn: dsn(path, false), d: &sqlite.Driver{}})
-	db.SetMaxOpenConns(1)
-	db.SetMaxIdleConns(1)
-	db.SetConnMaxLifetime(0)
-	db.SetConnMaxIdleTime(0)
-	w := &versionWatch{db: db}
-	w.reads = sqlstore.NewBatcher(0, w.readFor)
-	return w
-}
-
-// DataVersion implements vouch.VersionedStore. The read serves every caller of its batch, so no caller's context
-// cancels it; it takes a few microseconds.
+// DataVersion implements vouch.VersionedStore.
 func (s *Store) DataVersion(context.Context) (vouch.DataVersion, error) {
-	c := &versionCall{done: make(chan struct{})}
-	s.watch.reads.Do(c, c.done)
-	return c.v, c.err
+	return s.wal.version()
 }
 
-// readFor reads the version once for the whole batch. Whatever happens to
-// the read, even a panic, every caller gets an answer: otherwise it would
-// wait forever.
-func (w *versionWatch) readFor(batch []*versionCall) {
-	v, err := vouch.DataVersion{}, errors.New("sqlite: data version: the read did not finish")
-	defer func() {
-		for _, c := range batch {
-			c.v, c.err = v, err
-			close(c.done)
-		}
-	}()
-	v, err = w.read()
-}
-
-// read runs the pragma, reconnecting after an error.
-func (w *versionWatch) read() (vouch.DataVersion, error) {
-	ctx := context.Background()
-	if w.conn == nil {
-		c, err := w.db.Conn(ctx)
-		if err != nil {
+// version reads the header the way SQLite's own readers do: the first
+// copy, then the second, and two equal copies are the header. The writer
+// writes the second copy and then the first, so equal copies are either
+// both from before a header write or both from after it.
+//
+// Unequal copies mean a header write is under way; it may stay half done
+// for as long as the writing goroutine or process is descheduled, which
+// SQLite's readers wait out. A version is not worth waiting for: after a
+// few more reads, a second copy whose checksum holds is a whole header,
+// and the newest one (the commit it describes is durable, and every read
+// transaction begun from now on will see it or a later one); failing
+// that, the first copy is the header from before the write.
+func (w *walIndex) version() (vouch.DataVersion, error) {
+	var a, b [walHeaderSize]byte
+	for range walTornRetries {
+		if _, err := w.shm.ReadAt(a[:], 0); err != nil {
 			return vouch.DataVersion{}, fmt.Errorf("sqlite: data version: %w", err)
 		}
-		w.conn = c
-		w.conns++
+		if _, err := w.shm.ReadAt(b[:], walHeaderSize); err != nil {
+			return vouch.DataVersion{}, fmt.Errorf("sqlite: data version: %w", err)
+		}
+		if a == b {
+			return parseWALHeader(a)
+		}
+		runtime.Gosched()
 	}
-	// Straight to the driver: database/sql's rows cost a third of the read.
-	var seq int64
-	err := w.conn.Raw(func(dc any) error {
-		q, ok := dc.(driver.QueryerContext)
-		if !ok {
-			return errors.New("the driver connection cannot query")
-		}
-		rows, err := q.QueryContext(ctx, "PRAGMA data_version", nil)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		dest := make([]driver.Value, 1)
-		if err := rows.Next(dest); err != nil {
-			return err
-		}
-		n, ok := dest[0].(int64)
-		if !ok {
-			return fmt.Errorf("data_version is a %T", dest[0])
-		}
-		seq = n
-		return nil
-	})
-	if err != nil {
-		_ = w.conn.Close()
-		w.conn = nil
-		return vouch.DataVersion{}, fmt.Errorf("sqlite: data version: %w", err)
+	if v, err := parseWALHeader(b); err == nil {
+		return v, nil
 	}
-	return vouch.DataVersion{Conn: w.conns, Seq: seq}, nil
+	if v, err := parseWALHeader(a); err == nil {
+		return v, nil
+	}
+	return vouch.DataVersion{}, errWALHeaderTorn
 }
 
-// close releases the watch connection. No caller may be reading.
-func (w *versionWatch) close() error {
-	if w.conn != nil {
-		_ = w.conn.Close()
-		w.conn = nil
+// parseWALHeader checks one copy of the header and returns the version it
+// names. Within one WAL (one pair of salts) the frame count only grows
+// from commit to commit; a WAL restart draws new salts. The change counter
+// is kept too, so that any header write SQLite counts is a new version.
+func parseWALHeader(h [walHeaderSize]byte) (vouch.DataVersion, error) {
+	ne := binary.NativeEndian
+	if v := ne.Uint32(h[0:]); v != walIndexVersion {
+		return vouch.DataVersion{}, fmt.Errorf("sqlite: data version: WAL index version %d, want %d", v, walIndexVersion)
 	}
-	return w.db.Close()
+	if h[walHeaderIsInit] != 1 {
+		return vouch.DataVersion{}, errors.New("sqlite: data version: the WAL index is not initialised")
+	}
+	var s1, s2 uint32
+	for i := 0; i < walHeaderCksum; i += 8 {
+		s1 += ne.Uint32(h[i:]) + s2
+		s2 += ne.Uint32(h[i+4:]) + s1
+	}
+	if s1 != ne.Uint32(h[walHeaderCksum:]) || s2 != ne.Uint32(h[walHeaderCksum+4:]) {
+		return vouch.DataVersion{}, errors.New("sqlite: data version: the WAL index header's checksum does not match")
+	}
+	return vouch.DataVersion{
+		Epoch: ne.Uint64(h[walHeaderSalts:]),
+		Seq:   uint64(ne.Uint32(h[walHeaderChanges:]))<<32 | uint64(ne.Uint32(h[walHeaderFrames:])),
+	}, nil
+}
+
+// close closes the -shm file, then the pinned connection.
+func (w *walIndex) close() error {
+	var err error
+	if w.shm != nil {
+		err = w.shm.Close()
+	}
+	if w.conn != nil {
+		err = errors.Join(err, w.conn.Close())
+	}
+	return errors.Join(err, w.pin.Close())
 }
