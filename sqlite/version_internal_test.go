@@ -112,7 +112,11 @@ func TestWALIndexTornHeader(t *testing.T) {
 		require.NoError(t, os.WriteFile(file, append(append([]byte{}, c.first...), c.second...), 0o600))
 		f, err := os.Open(file)
 		require.NoError(t, err)
-		v, err := (&walIndex{shm: f}).version()
+		mem, err := mapHeader(f)
+		require.NoError(t, err)
+		w := &walIndex{shm: f, mem: mem}
+		v, err := w.version()
+		require.NoError(t, unmapHeader(mem))
 		f.Close()
 		if c.want == nil {
 			require.ErrorIs(t, err, errWALHeaderTorn, c.name)
