@@ -77,10 +77,16 @@ var lastSortable atomic.Int64
 
 // NewSortableID returns an id whose first 12 characters encode the time in
 // base 36 and strictly increase within the process, followed by 16 random
-// characters. Events use it so that, among events with the same created-at
-// (one transaction), the id still orders them as they were written.
-// Digits and lowercase letters sort the same way under byte order and the
-// usual database collations.
+// characters (about 95 bits: still beyond guessing, even knowing the
+// time). Digits and lowercase letters sort the same way under byte order
+// and the usual database collations.
+//
+// Events use it so that, among events with the same created-at (one
+// transaction), the id still orders them as they were written. Inquiries
+// use it because their id keys the inquiries table and the per-inquiry
+// event indexes: increasing keys land on the last page of each index,
+// which one group commit then writes once, where random ones dirty a page
+// per inquiry (creates ran about a quarter faster in BenchmarkCreateInquiry).
 func NewSortableID(prefix string, t time.Time) string {
 	n := t.UnixNano()
 	for {

@@ -149,7 +149,7 @@ func (s *Service) createInquiryTx(ctx Context, tx Tx, env Environment, in Create
 	now := s.now()
 	afterCreate := expiryInterval(in.ExpireAfterCreateSeconds, v.Config.Expiry.AfterCreateSeconds, DefaultExpiry)
 	inq := &Inquiry{
-		ID:                NewID(PrefixInquiry),
+		ID:                NewSortableID(PrefixInquiry, now),
 		Environment:       env,
 		Status:            InquiryCreated,
 		TemplateID:        t.ID,

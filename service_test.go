@@ -60,6 +60,8 @@ func TestCreateInquiry(t *testing.T) {
 	// The same reference id attaches to the same account.
 	d2 := vouchtest.Inquiry(t, e, vouch.Sandbox, vouch.CreateInquiryInput{TemplateID: tmpl.ID, ReferenceID: "user-42"})
 	require.Equal(t, d.Account.ID, d2.Account.ID)
+	// Ids grow with creation, so inserts append to the id indexes.
+	require.Greater(t, d2.Inquiry.ID, inq.ID)
 
 	// Other environments see nothing.
 	_, err = e.Service.FindInquiryByID(ctx, vouch.Production, inq.ID)
