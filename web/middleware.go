@@ -51,14 +51,13 @@ func (m *middleware) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	id := vouch.NewID(vouch.PrefixRequest)
 	w.Header().Set(RequestIDHeader, id)
-	log := m.logger.With("request_id", id)
-	r = r.WithContext(request.WithLogger(request.WithID(r.Context(), id), log))
+	r = r.WithContext(request.WithLogger(request.WithID(r.Context(), id), m.logger))
 	sw := &statusWriter{ResponseWriter: w}
 
 	defer func() {
 		p := recover()
 		if p != nil && p != http.ErrAbortHandler { //nolint:errorlint // sentinel compared as net/http does
-			log.ErrorContext(r.Context(), "panic serving request",
+			request.Logger(r.Context()).ErrorContext(r.Context(), "panic serving request",
 				"method", r.Method, "route", r.Pattern, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
 			if !sw.wrote {
 				status, doc := response.ErrorBody(errors.New("panic"))
@@ -69,8 +68,9 @@ func (m *middleware) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		elapsed := time.Since(start)
 		// Only the route pattern is logged: raw paths may hold tokens and
 		// query strings may hold personal data.
-		log.InfoContext(r.Context(), "request",
-			"method", method, "route", route, "status", sw.Status(), "duration", elapsed)
+		m.logger.LogAttrs(r.Context(), slog.LevelInfo, "request", slog.String("request_id", id),
+			slog.String("method", method), slog.String("route", route),
+			slog.Int("status", sw.Status()), slog.Duration("duration", elapsed))
 		m.metrics.observe(route, method, sw.Status(), elapsed)
 		if p == http.ErrAbortHandler { //nolint:errorlint // see above
 			panic(p) // let net/http abort the connection as it was asked to

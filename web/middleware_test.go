@@ -99,8 +99,14 @@ func TestMiddleware(t *testing.T) {
 		require.JSONEq(t, `{"errors":[{"title":"Internal Server Error","details":"Internal error."}]}`, body)
 		require.NotContains(t, body, "kaboom")
 		require.NotEmpty(t, res.Header.Get("Request-Id"))
-		require.Contains(t, b.logs.String(), "kaboom")
 		require.Contains(t, b.logs.String(), "status=500")
+		var panicLine string
+		for _, l := range strings.Split(b.logs.String(), "\n") {
+			if strings.Contains(l, "kaboom") {
+				panicLine = l
+			}
+		}
+		require.Contains(t, panicLine, "request_id="+res.Header.Get("Request-Id"), "the panic's line names the request")
 	})
 
 	t.Run("MetricsUseRoutePattern", func(t *testing.T) {

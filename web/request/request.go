@@ -34,19 +34,27 @@ func ID(ctx context.Context) string {
 	return id
 }
 
-// WithLogger returns ctx carrying l, normally a logger that already names
-// the request id, so every line a handler logs can be traced to a request.
+// WithLogger returns ctx carrying l, the logger of the server that serves
+// the request. Logger adds the request id to it.
 func WithLogger(ctx context.Context, l *slog.Logger) context.Context {
 	return context.WithValue(ctx, loggerKey, l)
 }
 
 // Logger returns the request's logger, or slog.Default() outside the
-// middleware (in unit tests of a single handler, for instance).
+// middleware (in unit tests of a single handler, for instance), naming the
+// request id when there is one so that every line a handler logs can be
+// traced to a request. The id is added here, when a handler logs (rarely:
+// errors), rather than once per request, which would cost every request a
+// copy of the logger's handler.
 func Logger(ctx context.Context) *slog.Logger {
-	if l, ok := LoggerFrom(ctx); ok {
-		return l
+	l, ok := LoggerFrom(ctx)
+	if !ok {
+		l = slog.Default()
 	}
-	return slog.Default()
+	if id := ID(ctx); id != "" {
+		return l.With("request_id", id)
+	}
+	return l
 }
 
 // LoggerFrom returns the request's logger and whether one was set, for a

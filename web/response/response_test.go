@@ -82,15 +82,15 @@ func TestErrorBody(t *testing.T) {
 func TestErrorLogsInternalWithRequestLogger(t *testing.T) {
 	t.Parallel()
 	var logs bytes.Buffer
-	logger := slog.New(slog.NewTextHandler(&logs, nil)).With("request_id", "req_abc")
+	logger := slog.New(slog.NewTextHandler(&logs, nil))
 	r := httptest.NewRequest(http.MethodGet, "/x", nil)
-	r = r.WithContext(request.WithLogger(r.Context(), logger))
+	r = r.WithContext(request.WithLogger(request.WithID(r.Context(), "req_abc"), logger))
 	rec := httptest.NewRecorder()
 	response.Error(rec, r, errors.New("the real cause"))
 	require.Equal(t, 500, rec.Code)
 	require.NotContains(t, rec.Body.String(), "real cause")
 	require.Contains(t, logs.String(), "the real cause")
-	require.Contains(t, logs.String(), "req_abc")
+	require.Contains(t, logs.String(), "request_id=req_abc")
 }
 
 func TestSource(t *testing.T) {
