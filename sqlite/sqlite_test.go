@@ -20,7 +20,13 @@ import (
 // mustOpen opens a fresh database in a temporary directory.
 func mustOpen(t *testing.T) *sqlite.Store {
 	t.Helper()
-	s, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "vouch.db"))
+	return mustOpenAt(t, filepath.Join(t.TempDir(), "vouch.db"))
+}
+
+// mustOpenAt opens the database at path, closed when the test ends.
+func mustOpenAt(t *testing.T, path string) *sqlite.Store {
+	t.Helper()
+	s, err := sqlite.Open(context.Background(), path)
 	require.NoError(t, err)
 	t.Cleanup(func() { require.NoError(t, s.Close()) })
 	return s

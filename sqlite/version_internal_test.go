@@ -11,15 +11,22 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
+// openTemp opens a store on a fresh file and returns it with the file's path.
+func openTemp(t *testing.T) (*Store, string) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "vouch.db")
+	s, err := Open(context.Background(), path)
+	require.NoError(t, err)
+	t.Cleanup(func() { require.NoError(t, s.Close()) })
+	return s, path
+}
+
 // TestParseWALHeader reads a header SQLite wrote and then spoils it in each
 // way the checks must catch: another index version, an index not yet
 // initialised, a bit flipped anywhere under the checksum.
 func TestParseWALHeader(t *testing.T) {
 	t.Parallel()
-	path := filepath.Join(t.TempDir(), "vouch.db")
-	s, err := Open(context.Background(), path)
-	require.NoError(t, err)
-	defer s.Close()
+	_, path := openTemp(t)
 	b, err := os.ReadFile(path + "-shm")
 	require.NoError(t, err)
 	var h [walHeaderSize]byte
@@ -49,10 +56,7 @@ func TestParseWALHeader(t *testing.T) {
 func TestWALIndexHoldsTheFile(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "vouch.db")
-	s, err := Open(ctx, path)
-	require.NoError(t, err)
-	defer s.Close()
+	s, path := openTemp(t)
 	before, err := os.Stat(path + "-shm")
 	require.NoError(t, err)
 	// Close every pooled connection, as idle timeouts may.
@@ -79,17 +83,14 @@ func TestWALIndexHoldsTheFile(t *testing.T) {
 func TestWALIndexTornHeader(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "vouch.db")
-	s, err := Open(ctx, path)
-	require.NoError(t, err)
-	defer s.Close()
+	s, path := openTemp(t)
 	header := func() []byte {
 		b, err := os.ReadFile(path + "-shm")
 		require.NoError(t, err)
 		return b[:walHeaderSize]
 	}
 	older := header()
-	_, err = s.writer.ExecContext(ctx, "CREATE TABLE t (x)")
+	_, err := s.writer.ExecContext(ctx, "CREATE TABLE t (x)")
 	require.NoError(t, err)
 	newer := header()
 	olderV, err := parseWALHeader([walHeaderSize]byte(older))
