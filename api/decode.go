@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/vouch-id/vouch"
 )
@@ -188,9 +189,22 @@ type structField struct {
 	typ  reflect.Type
 }
 
+// structKeysOf keeps structKeys' maps: request types are few and fixed,
+// and building a map by reflection cost about a quarter of decoding an
+// inquiry create's body.
+var structKeysOf sync.Map // reflect.Type → map[string]structField
+
 // structKeys maps the normalized json names of t's exported fields (and
-// those of embedded structs) to the field.
+// those of embedded structs) to the field. The map is shared: read only.
 func structKeys(t reflect.Type) map[string]structField {
+	if m, ok := structKeysOf.Load(t); ok {
+		return m.(map[string]structField)
+	}
+	m, _ := structKeysOf.LoadOrStore(t, buildStructKeys(t))
+	return m.(map[string]structField)
+}
+
+func buildStructKeys(t reflect.Type) map[string]structField {
 	out := map[string]structField{}
 	for i := 0; i < t.NumField(); i++ {
 		f := t.Field(i)
@@ -202,7 +216,7 @@ func structKeys(t reflect.Type) map[string]structField {
 			continue
 		}
 		if f.Anonymous && name == "" && f.Type.Kind() == reflect.Struct {
-			for k, v := range structKeys(f.Type) {
+			for k, v := range buildStructKeys(f.Type) {
 				out[k] = v
 			}
 			continue
