@@ -98,27 +98,8 @@ func testSession(t *testing.T, newStore NewStoreFunc) {
 
 	t.Run("ListOfManyInquiries", func(t *testing.T) {
 		t.Parallel()
-		s := newStore(t)
-		a, b, other := inquiry(vouch.Sandbox, now()), inquiry(vouch.Sandbox, now()), inquiry(vouch.Sandbox, now())
-		insertInquiries(t, s, a, b, other)
-		base := now()
-		sa, sb, so := session(a, base.Add(time.Second)), session(b, base), session(other, base)
-		update(t, s, func(tx vouch.Tx) error {
-			for _, sess := range []*vouch.Session{sa, sb, so} {
-				require.NoError(t, tx.SessionInsert(ctx, sess))
-			}
-			return nil
-		})
-		list, err := get(t, s, func(tx vouch.Tx) ([]*vouch.Session, error) {
-			return tx.SessionListByInquiry(ctx, vouch.Sandbox, a.ID, b.ID)
-		})
-		require.NoError(t, err)
-		require.Equal(t, []*vouch.Session{sb, sa}, list)
-		list, err = get(t, s, func(tx vouch.Tx) ([]*vouch.Session, error) {
-			return tx.SessionListByInquiry(ctx, vouch.Sandbox)
-		})
-		require.NoError(t, err)
-		require.Empty(t, list)
+		listOfManyInquiries(t, newStore, session, vouch.Tx.SessionInsert, vouch.Tx.SessionListByInquiry,
+			func(s *vouch.Session) any { return s })
 	})
 
 	t.Run("Errors", func(t *testing.T) {

@@ -161,6 +161,44 @@ func insertInquiries(t *testing.T, s vouch.Store, inqs ...*vouch.Inquiry) {
 	})
 }
 
+// listOfManyInquiries checks a store's list of the rows of several
+// inquiries at once (sessions, verifications): the rows of the inquiries
+// asked for, oldest first, none of another inquiry, and nothing for no
+// inquiry. newRow makes a row of an inquiry at a time; key picks what of
+// a row must match (the whole row, or its id where other fields are not
+// kept as given).
+func listOfManyInquiries[T any](t *testing.T, newStore NewStoreFunc,
+	newRow func(*vouch.Inquiry, time.Time) T,
+	insert func(vouch.Tx, context.Context, T) error,
+	list func(vouch.Tx, context.Context, vouch.Environment, ...string) ([]T, error),
+	key func(T) any,
+) {
+	t.Helper()
+	ctx := context.Background()
+	s := newStore(t)
+	a, b, other := inquiry(vouch.Sandbox, now()), inquiry(vouch.Sandbox, now()), inquiry(vouch.Sandbox, now())
+	insertInquiries(t, s, a, b, other)
+	base := now()
+	ra, rb, ro := newRow(a, base.Add(time.Second)), newRow(b, base), newRow(other, base)
+	update(t, s, func(tx vouch.Tx) error {
+		for _, r := range []T{ra, rb, ro} {
+			require.NoError(t, insert(tx, ctx, r))
+		}
+		return nil
+	})
+	keys := func(inquiryIDs ...string) []any {
+		rows, err := get(t, s, func(tx vouch.Tx) ([]T, error) { return list(tx, ctx, vouch.Sandbox, inquiryIDs...) })
+		require.NoError(t, err)
+		out := []any{}
+		for _, r := range rows {
+			out = append(out, key(r))
+		}
+		return out
+	}
+	require.Equal(t, []any{key(rb), key(ra)}, keys(a.ID, b.ID))
+	require.Empty(t, keys())
+}
+
 // recordingSink returns a job inserter that counts its calls and proves it
 // shares the store's transaction by writing a setting through it.
 func recordingSink(calls *atomic.Int64) sqlstore.InsertJobFunc {

@@ -75,30 +75,8 @@ func testVerification(t *testing.T, newStore NewStoreFunc) {
 
 	t.Run("ListOfManyInquiries", func(t *testing.T) {
 		t.Parallel()
-		s := newStore(t)
-		a, b, other := inquiry(vouch.Sandbox, now()), inquiry(vouch.Sandbox, now()), inquiry(vouch.Sandbox, now())
-		insertInquiries(t, s, a, b, other)
-		base := now()
-		va, vb, vo := verification(a, base.Add(time.Second)), verification(b, base), verification(other, base)
-		update(t, s, func(tx vouch.Tx) error {
-			for _, v := range []*vouch.Verification{va, vb, vo} {
-				require.NoError(t, tx.VerificationInsert(ctx, v))
-			}
-			return nil
-		})
-		ids := func(inquiryIDs ...string) []string {
-			list, err := get(t, s, func(tx vouch.Tx) ([]*vouch.Verification, error) {
-				return tx.VerificationListByInquiry(ctx, vouch.Sandbox, inquiryIDs...)
-			})
-			require.NoError(t, err)
-			var out []string
-			for _, v := range list {
-				out = append(out, v.ID)
-			}
-			return out
-		}
-		require.Equal(t, []string{vb.ID, va.ID}, ids(a.ID, b.ID))
-		require.Empty(t, ids())
+		listOfManyInquiries(t, newStore, verification, vouch.Tx.VerificationInsert, vouch.Tx.VerificationListByInquiry,
+			func(v *vouch.Verification) any { return v.ID })
 	})
 
 	t.Run("Errors", func(t *testing.T) {
