@@ -10,10 +10,9 @@ import "sync"
 // the work for all of them and hands the lead to the first caller that
 // queued meanwhile. There is no goroutine of its own.
 //
-// Group commit shares a transaction and its fsync this way, and the
-// SQLite store shares reads of its data version. An item queued before a
-// batch is taken is in that batch or a later one, so the work done for it
-// always begins after it was queued.
+// Group commit shares a transaction and its fsync this way. An item queued
+// before a batch is taken is in that batch or a later one, so the work
+// done for it always begins after it was queued.
 type Batcher[T any] struct {
 	max int
 	run func(batch []T)
@@ -24,8 +23,8 @@ type Batcher[T any] struct {
 	leading bool            // a leader is running a batch or about to
 }
 
-// NewBatcher returns a Batcher that runs batches of at most max items (0:
-// no bound) with run. run must close the done channel of every item it is
+// NewBatcher returns a Batcher that runs batches of at most max items
+// (max > 0) with run. run must close the done channel of every item it is
 // given, even when it fails or panics, or their callers wait forever.
 func NewBatcher[T any](max int, run func(batch []T)) *Batcher[T] {
 	return &Batcher[T]{max: max, run: run}
@@ -56,10 +55,7 @@ func (b *Batcher[T]) Do(item T, done <-chan struct{}) {
 // lead on, even if run panics.
 func (b *Batcher[T]) runBatch() {
 	b.mu.Lock()
-	n := len(b.items)
-	if b.max > 0 {
-		n = min(n, b.max)
-	}
+	n := min(len(b.items), b.max)
 	batch := b.items[:n:n]
 	b.items, b.leads = b.items[n:], b.leads[n:]
 	b.mu.Unlock()
