@@ -44,6 +44,7 @@ func Run(t *testing.T, newStore func(t *testing.T) vouch.Store) {
 		{"Idempotency", testIdempotency},
 		{"Setting", testSetting},
 		{"Tx", testTx},
+		{"Reread", testReread},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {

@@ -35,6 +35,7 @@ const maxGroup = 128
 type groupCommit struct {
 	s     *Store
 	calls *Batcher[*groupCall]
+	cache *writerCache // used by one group at a time
 }
 
 // groupCall is one Update call waiting in or running in a group.
@@ -54,7 +55,7 @@ type groupResult struct {
 }
 
 func newGroupCommit(s *Store) *groupCommit {
-	g := &groupCommit{s: s}
+	g := &groupCommit{s: s, cache: newWriterCache()}
 	g.calls = NewBatcher(maxGroup, g.run)
 	return g
 }
@@ -95,6 +96,7 @@ func (g *groupCommit) run(calls []*groupCall) {
 		}
 		return
 	}
+	g.cache.begin(ctx, sqlTx)
 	fail := func(err error) {
 		_ = sqlTx.Rollback()
 		for i := range results {
@@ -114,7 +116,7 @@ func (g *groupCommit) run(calls []*groupCall) {
 			fail(fmt.Errorf("%s: savepoint: %w", g.s.d.Name, err))
 			return
 		}
-		results[i] = g.call(c, &Tx{tx: sqlTx, s: g.s, stmts: stmts, detached: true})
+		results[i] = g.call(c, &Tx{tx: sqlTx, s: g.s, stmts: stmts, detached: true, cache: g.cache})
 		end := []string{"RELEASE vouch_group"}
 		if results[i].err != nil || results[i].panicked {
 			end = []string{"ROLLBACK TO vouch_group", "RELEASE vouch_group"}

@@ -25,6 +25,9 @@ type Tx struct {
 	// detached is set when the transaction is shared by a group of
 	// Update calls (see groupCommit): statements then ignore cancellation.
 	detached bool
+	// cache is set in grouped transactions on SQLite's writer (see
+	// writerCache).
+	cache *writerCache
 }
 
 var _ vouch.Tx = (*Tx)(nil)
