@@ -78,10 +78,16 @@ type Store struct {
 // (NORMAL may lose the last commits, which we do not accept for identity
 // decisions); foreign key enforcement; and temporary storage in memory.
 func Open(ctx context.Context, path string) (*Store, error) {
+	return open(ctx, path, nil)
+}
+
+// open is Open, with observe (when not nil) seeing every statement the
+// writer and the readers run.
+func open(ctx context.Context, path string, observe func(query string)) (*Store, error) {
 	if path == "" || strings.ContainsAny(path, "?#") || strings.HasPrefix(path, "file:") {
 		return nil, fmt.Errorf("sqlite: invalid database path %q", path)
 	}
-	writer := sql.OpenDB(&connector{dsn: dsn(path, true), d: &sqlite.Driver{}})
+	writer := sql.OpenDB(&connector{dsn: dsn(path, true), d: &sqlite.Driver{}, observe: observe})
 	// One writer connection: SQLite allows one writer at a time anyway, and
 	// queuing in database/sql is cheaper and fairer than busy-waiting.
 	writer.SetMaxOpenConns(1)
@@ -92,7 +98,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		writer.Close()
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
-	reader := sql.OpenDB(&connector{dsn: dsn(path, false), d: &sqlite.Driver{}})
+	reader := sql.OpenDB(&connector{dsn: dsn(path, false), d: &sqlite.Driver{}, observe: observe})
 	n := max(4, runtime.NumCPU())
 	reader.SetMaxOpenConns(n)
 	reader.SetMaxIdleConns(n)

@@ -26,6 +26,9 @@ const maxConnStmts = 256
 type connector struct {
 	dsn string
 	d   *sqlite.Driver
+	// observe, when set, sees the text of every statement run through
+	// the cache; tests use it to check the plans of the store's queries.
+	observe func(query string)
 }
 
 // Connect implements driver.Connector.
@@ -34,7 +37,7 @@ func (c *connector) Connect(context.Context) (driver.Conn, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &cachingConn{conn: conn, byQuery: map[string]*list.Element{}, lru: list.New()}, nil
+	return &cachingConn{conn: conn, byQuery: map[string]*list.Element{}, lru: list.New(), observe: c.observe}, nil
 }
 
 // Driver implements driver.Connector.
@@ -60,6 +63,7 @@ type cachingConn struct {
 	conn    driver.Conn
 	byQuery map[string]*list.Element // of *cachedStmt
 	lru     *list.List               // front: most recently used
+	observe func(query string)       // see connector
 }
 
 type cachedStmt struct {
@@ -74,6 +78,9 @@ func (c *cachingConn) in() inner { return c.conn.(inner) }
 // get returns the cached statement for query, preparing it when missing,
 // or nil when it is busy.
 func (c *cachingConn) get(ctx context.Context, query string) (*cachedStmt, error) {
+	if c.observe != nil {
+		c.observe(query)
+	}
 	if e, ok := c.byQuery[query]; ok {
 		c.lru.MoveToFront(e)
 		cs := e.Value.(*cachedStmt)

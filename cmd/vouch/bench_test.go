@@ -20,8 +20,21 @@ import (
 )
 
 // BenchmarkCreateInquiry measures the service's create on the real wiring
-// (SQLite, River enqueue in the same transaction), without HTTP.
+// (SQLite, River enqueue in the same transaction), without HTTP, with one
+// reference id for every inquiry (one account).
 func BenchmarkCreateInquiry(b *testing.B) {
+	benchCreate(b, func(int64) string { return "u" })
+}
+
+// BenchmarkCreateInquiryNewAccount is BenchmarkCreateInquiry with a new
+// reference id for every inquiry, as when each end user verifies once:
+// every create also creates an account and its event, and looks its
+// reference id up among all the accounts made before it.
+func BenchmarkCreateInquiryNewAccount(b *testing.B) {
+	benchCreate(b, func(n int64) string { return "user-" + strconv.FormatInt(n, 10) })
+}
+
+func benchCreate(b *testing.B, reference func(n int64) string) {
 	c, err := ParseConfig("bench", nil, getenvFor(map[string]string{"VOUCH_DATA_DIR": b.TempDir(), "VOUCH_LOG_LEVEL": "error"}))
 	if err != nil {
 		b.Fatal(err)
@@ -39,12 +52,13 @@ func BenchmarkCreateInquiry(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	in := vouch.CreateInquiryInput{TemplateID: t.ID, ReferenceID: "u", Fields: map[string]any{"name_first": "Jane"}}
+	var n atomic.Int64
 	// As many concurrent creates as the HTTP benchmark has clients.
 	b.SetParallelism(8)
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
+			in := vouch.CreateInquiryInput{TemplateID: t.ID, ReferenceID: reference(n.Add(1)), Fields: map[string]any{"name_first": "Jane"}}
 			if _, _, err := a.Service.CreateInquiry(ctx, vouch.Sandbox, in); err != nil {
 				b.Error(err)
 				return

@@ -50,7 +50,10 @@ func (t *Tx) AccountGetByReferenceID(ctx context.Context, env vouch.Environment,
 	if referenceID == "" {
 		return nil, vouch.Errorf(vouch.ENOTFOUND, "Account with an empty reference id not found.")
 	}
-	row := t.queryRow(ctx, "SELECT "+accountColumns+" FROM accounts WHERE environment = ? AND reference_id = ?", string(env), referenceID)
+	// accounts_reference_id holds only accounts with a reference id; the
+	// engines read a partial index only when the WHERE implies its
+	// condition, which reference_id = ? alone does not.
+	row := t.queryRow(ctx, "SELECT "+accountColumns+" FROM accounts WHERE environment = ? AND reference_id = ? AND reference_id <> ''", string(env), referenceID)
 	a, err := scanAccount(row)
 	if err != nil {
 		return nil, t.getErr(err, "Account with reference id", referenceID)
@@ -67,6 +70,9 @@ func (t *Tx) AccountList(ctx context.Context, f vouch.AccountFilter) ([]*vouch.A
 	}
 	if f.ReferenceID != nil {
 		q.w.add("reference_id = ?", *f.ReferenceID)
+		if *f.ReferenceID != "" {
+			q.w.add("reference_id <> ''") // see AccountGetByReferenceID
+		}
 	}
 	return list(ctx, t, q, scanAccount)
 }

@@ -1,0 +1,145 @@
+// SPDX-License-Identifier: Apache-2.0
+
+package sqlite
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/vouch-id/vouch"
+)
+
+// TestQueriesUseTheirIndexes runs each lookup the store makes by anything
+// but a primary key and checks, with EXPLAIN QUERY PLAN on the very
+// statement it ran, that SQLite reads the index made for it. Without it a
+// lookup still answers right, only by walking a whole table or a whole
+// environment, which no functional test can see and which grows with the
+// data. A partial index is the easy one to miss: SQLite uses it only when
+// the query's WHERE implies the index's, and a bound parameter alone
+// never does (the parameter of reference_id = ? could be empty), so each
+// such query repeats the index's condition.
+func TestQueriesUseTheirIndexes(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	var mu sync.Mutex
+	var ran []string
+	s, err := open(ctx, filepath.Join(t.TempDir(), "vouch.db"), func(q string) {
+		mu.Lock()
+		ran = append(ran, q)
+		mu.Unlock()
+	})
+	require.NoError(t, err)
+	t.Cleanup(func() { require.NoError(t, s.Close()) })
+
+	str := func(v string) *string { return &v }
+	view := func(fn func(tx vouch.Tx) error) func() error {
+		return func() error { return s.View(ctx, fn) }
+	}
+	cases := []struct {
+		name  string
+		table string // the statements about this table are checked
+		index string
+		run   func() error
+	}{
+		{"account by reference id", "accounts", "accounts_reference_id", view(func(tx vouch.Tx) error {
+			_, err := tx.AccountGetByReferenceID(ctx, vouch.Sandbox, "user-1")
+			return ignoreNotFound(err)
+		})},
+		{"accounts filtered by reference id", "accounts", "accounts_reference_id", view(func(tx vouch.Tx) error {
+			_, _, err := tx.AccountList(ctx, vouch.AccountFilter{Environment: vouch.Sandbox, ReferenceID: str("user-1")})
+			return err
+		})},
+		{"accounts", "accounts", "accounts_list", view(func(tx vouch.Tx) error {
+			_, _, err := tx.AccountList(ctx, vouch.AccountFilter{Environment: vouch.Sandbox})
+			return err
+		})},
+		{"inquiries", "inquiries", "inquiries_list", view(func(tx vouch.Tx) error {
+			_, _, err := tx.InquiryList(ctx, vouch.InquiryFilter{Environment: vouch.Sandbox})
+			return err
+		})},
+		{"inquiries due to expire", "inquiries", "inquiries_due", view(func(tx vouch.Tx) error {
+			_, err := tx.InquiryListDue(ctx, time.Now(), 100)
+			return err
+		})},
+		{"verifications of an inquiry", "verifications", "verifications_inquiry", view(func(tx vouch.Tx) error {
+			_, err := tx.VerificationListByInquiry(ctx, vouch.Sandbox, "inq_x")
+			return err
+		})},
+		{"events", "events", "events_list", view(func(tx vouch.Tx) error {
+			_, _, err := tx.EventList(ctx, vouch.EventFilter{Environment: vouch.Sandbox})
+			return err
+		})},
+		{"idempotent responses about an object", "idempotency_records", "idempotency_records_object", func() error {
+			return s.Update(ctx, func(tx vouch.Tx) error { return tx.IdempotencyDeleteByObject(ctx, "inq_x") })
+		}},
+		{"idempotent responses by age", "idempotency_records", "idempotency_records_created_at", func() error {
+			return s.Update(ctx, func(tx vouch.Tx) error {
+				_, err := tx.IdempotencyDeleteBefore(ctx, time.Now())
+				return err
+			})
+		}},
+	}
+	for _, c := range cases {
+		mu.Lock()
+		ran = nil
+		mu.Unlock()
+		require.NoError(t, c.run(), c.name)
+		mu.Lock()
+		queries := append([]string(nil), ran...)
+		mu.Unlock()
+		checked := 0
+		for _, q := range queries {
+			if !mentionsTable(q, c.table) {
+				continue
+			}
+			plan := explain(t, s, q)
+			assert.Contains(t, plan, "INDEX "+c.index+" ", "%s: %s", c.name, q)
+			checked++
+		}
+		require.NotZero(t, checked, "%s: no statement about %s ran", c.name, c.table)
+	}
+}
+
+// mentionsTable reports whether query reads or writes table.
+func mentionsTable(query, table string) bool {
+	q := strings.Join(strings.Fields(query), " ")
+	for _, p := range []string{"FROM ", "UPDATE ", "INTO "} {
+		if strings.Contains(q, p+table+" ") || strings.HasSuffix(q, p+table) {
+			return true
+		}
+	}
+	return false
+}
+
+// explain returns the lines of query's plan, each followed by a space, with
+// every parameter unbound (NULL), which plans it as it runs for any value.
+func explain(t *testing.T, s *Store, query string) string {
+	t.Helper()
+	args := make([]any, strings.Count(query, "?"))
+	rows, err := s.writer.QueryContext(context.Background(), "EXPLAIN QUERY PLAN "+query, args...)
+	require.NoError(t, err, query)
+	defer rows.Close()
+	var b strings.Builder
+	for rows.Next() {
+		var id, parent, notUsed int
+		var detail string
+		require.NoError(t, rows.Scan(&id, &parent, &notUsed, &detail))
+		b.WriteString(detail + " \n")
+	}
+	require.NoError(t, rows.Err())
+	return b.String()
+}
+
+func ignoreNotFound(err error) error {
+	if vouch.ErrorCode(err) == vouch.ENOTFOUND {
+		return nil
+	}
+	return err
+}
