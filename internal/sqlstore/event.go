@@ -71,18 +71,29 @@ func (t *Tx) EventList(ctx context.Context, f vouch.EventFilter) ([]*vouch.Event
 		env: f.Environment, after: f.After, before: f.Before, limit: f.Limit,
 		order: []string{"created_at", "seq", "id"}}
 	q.w.in("name", f.Names)
-	// These conditions match the partial indexes of migration 005: an
-	// engine uses a partial index only when the query states its WHERE.
-	// An event is about its inquiry exactly when its object is that
+	// These conditions match the partial indexes of migrations 005 and
+	// 006: an engine uses a partial index only when the query states its
+	// WHERE. An event is about its inquiry exactly when its object is that
 	// inquiry, so an inquiry's id finds its events by inquiry_id.
+	inquiry := f.InquiryID
 	switch {
 	case f.ObjectID != nil && vouch.HasIDPrefix(*f.ObjectID, vouch.PrefixInquiry):
 		q.w.add("inquiry_id = ? AND inquiry_id <> '' AND object_id = inquiry_id", *f.ObjectID)
+		inquiry = f.ObjectID
 	case f.ObjectID != nil:
 		q.w.add("object_id = ? AND object_id <> inquiry_id", *f.ObjectID)
 	}
 	if f.InquiryID != nil {
 		q.w.add("inquiry_id = ? AND inquiry_id <> ''", *f.InquiryID)
+	}
+	// One inquiry's events are in seq order, the order they happened in
+	// (created_at follows it, unless the clock stepped back), and that is
+	// the order events_inquiry_seq holds them in: sorting by created_at
+	// first would make the engines prefer walking the environment's
+	// events in time order. seq is unique in an inquiry, so id after it
+	// only keeps the order total for a cursor from another inquiry.
+	if inquiry != nil {
+		q.order = []string{"seq", "id"}
 	}
 	return list(ctx, t, q, scanEvent)
 }
