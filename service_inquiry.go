@@ -229,7 +229,7 @@ func (s *Service) attachAccount(ctx Context, tx Tx, inq *Inquiry, in CreateInqui
 		if in.AutoCreateAccount != nil && !*in.AutoCreateAccount {
 			return nil, nil
 		}
-		a = &Account{ID: NewID(PrefixAccount), Environment: inq.Environment, ReferenceID: in.ReferenceID,
+		a = &Account{ID: NewSortableID(PrefixAccount, inq.CreatedAt), Environment: inq.Environment, ReferenceID: in.ReferenceID,
 			CreatedAt: inq.CreatedAt, UpdatedAt: inq.CreatedAt}
 		if err := tx.AccountInsert(ctx, a); err != nil {
 			return nil, fmt.Errorf("insert account: %w", err)
