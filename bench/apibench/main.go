@@ -4,6 +4,9 @@
 // retrieve-inquiry against a running vouch binary, each beside a trivial Go
 // HTTP handler measured in the same run on the same machine, and reports
 // requests per second, p50/p99 latency and the ratio to that baseline.
+// Create runs twice: with one reference id for every inquiry (its account
+// exists after the first), and with a new one each time, as when every
+// end user verifies once, so that each create also makes an account.
 //
 //	go run ./bench/apibench -vouch ./bin/vouch -database sqlite
 //	go run ./bench/apibench -vouch ./bin/vouch -database postgres://…
@@ -78,6 +81,19 @@ func run(bin, database string, d time.Duration, conc int) error {
 		return err
 	}
 	retrieveURL := url + "/api/v1/inquiries/" + sample.Data.ID
+	var users atomic.Int64
+	newAccountBody := func() []byte {
+		return []byte(fmt.Sprintf(`{"data":{"attributes":{"inquiry-template-id":%q,"reference-id":"bench-user-%d",`+
+			`"fields":{"name_first":"Jane","name_last":"Doe","birthdate":"1990-01-31"}}}}`, tmpl, users.Add(1)))
+	}
+	create := func(body []byte) (*http.Request, error) {
+		r, err := http.NewRequest("POST", url+"/api/v1/inquiries", bytes.NewReader(body))
+		if r != nil {
+			r.Header.Set("Authorization", "Bearer "+key)
+			r.Header.Set("Content-Type", "application/json")
+		}
+		return r, err
+	}
 
 	runs := []struct {
 		name string
@@ -86,14 +102,7 @@ func run(bin, database string, d time.Duration, conc int) error {
 		{"baseline POST", func() (*http.Request, error) {
 			return http.NewRequest("POST", base+"/create", bytes.NewReader(createBody))
 		}},
-		{"create inquiry", func() (*http.Request, error) {
-			r, err := http.NewRequest("POST", url+"/api/v1/inquiries", bytes.NewReader(createBody))
-			if r != nil {
-				r.Header.Set("Authorization", "Bearer "+key)
-				r.Header.Set("Content-Type", "application/json")
-			}
-			return r, err
-		}},
+		{"create inquiry", func() (*http.Request, error) { return create(createBody) }},
 		{"baseline GET", func() (*http.Request, error) { return http.NewRequest("GET", base+"/retrieve", nil) }},
 		{"retrieve inquiry", func() (*http.Request, error) {
 			r, err := http.NewRequest("GET", retrieveURL, nil)
@@ -102,6 +111,10 @@ func run(bin, database string, d time.Duration, conc int) error {
 			}
 			return r, err
 		}},
+		{"baseline POST (new accounts)", func() (*http.Request, error) {
+			return http.NewRequest("POST", base+"/create", bytes.NewReader(createBody))
+		}},
+		{"create inquiry, new account", func() (*http.Request, error) { return create(newAccountBody()) }},
 	}
 	// Each pair (baseline, subject) is measured in alternating one-second
 	// slices, so both see the same background load on a shared machine
@@ -130,7 +143,8 @@ func run(bin, database string, d time.Duration, conc int) error {
 	fmt.Printf("\n%s, %d clients, %s per run in alternating 1 s slices, GOMAXPROCS=%d\n\n", db, conc, d, runtime.GOMAXPROCS(0))
 	fmt.Println("| run | requests | errors | req/s | p50 | p99 | ratio to baseline |")
 	fmt.Println("|---|---|---|---|---|---|---|")
-	pairs := [][2]string{{"create inquiry", "baseline POST"}, {"retrieve inquiry", "baseline GET"}}
+	pairs := [][2]string{{"create inquiry", "baseline POST"}, {"retrieve inquiry", "baseline GET"},
+		{"create inquiry, new account", "baseline POST (new accounts)"}}
 	for _, p := range pairs {
 		b, v := results[p[1]], results[p[0]]
 		fmt.Printf("| %s | %d | %d | %.0f | %s | %s | |\n", b.name, b.requests, b.errors, b.rps, b.p50, b.p99)
