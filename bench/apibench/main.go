@@ -52,6 +52,9 @@ type result struct {
 	p50, p99  time.Duration
 	latencies []time.Duration
 	elapsed   time.Duration
+	// cpu is the server process's CPU time over the run: known for the
+	// vouch runs only (the baseline serves from this process).
+	cpu time.Duration
 }
 
 func run(bin, database string, d time.Duration, conc int) error {
@@ -129,7 +132,12 @@ func run(bin, database string, d time.Duration, conc int) error {
 		for n := 0; n < slices; n++ {
 			for j := 0; j < 2; j++ {
 				r := runs[i+j]
-				parts[j] = append(parts[j], measure(client, r.name, r.req, d/time.Duration(slices), conc))
+				before, cpuErr := v.CPUTime()
+				res := measure(client, r.name, r.req, d/time.Duration(slices), conc)
+				if after, err := v.CPUTime(); j == 1 && cpuErr == nil && err == nil {
+					res.cpu = after - before
+				}
+				parts[j] = append(parts[j], res)
 			}
 		}
 		for j := 0; j < 2; j++ {
@@ -141,14 +149,18 @@ func run(bin, database string, d time.Duration, conc int) error {
 		db = "PostgreSQL"
 	}
 	fmt.Printf("\n%s, %d clients, %s per run in alternating 1 s slices, GOMAXPROCS=%d\n\n", db, conc, d, runtime.GOMAXPROCS(0))
-	fmt.Println("| run | requests | errors | req/s | p50 | p99 | ratio to baseline |")
-	fmt.Println("|---|---|---|---|---|---|---|")
+	fmt.Println("| run | requests | errors | req/s | p50 | p99 | ratio to baseline | vouch CPU per request |")
+	fmt.Println("|---|---|---|---|---|---|---|---|")
 	pairs := [][2]string{{"create inquiry", "baseline POST"}, {"retrieve inquiry", "baseline GET"},
 		{"create inquiry, new account", "baseline POST (new accounts)"}}
 	for _, p := range pairs {
 		b, v := results[p[1]], results[p[0]]
-		fmt.Printf("| %s | %d | %d | %.0f | %s | %s | |\n", b.name, b.requests, b.errors, b.rps, b.p50, b.p99)
-		fmt.Printf("| %s (%s) | %d | %d | %.0f | %s | %s | %.1f %% |\n", v.name, db, v.requests, v.errors, v.rps, v.p50, v.p99, 100*v.rps/b.rps)
+		cpu := ""
+		if v.cpu > 0 && v.requests > 0 {
+			cpu = (v.cpu / time.Duration(v.requests)).Round(time.Microsecond).String()
+		}
+		fmt.Printf("| %s | %d | %d | %.0f | %s | %s | | |\n", b.name, b.requests, b.errors, b.rps, b.p50, b.p99)
+		fmt.Printf("| %s (%s) | %d | %d | %.0f | %s | %s | %.1f %% | %s |\n", v.name, db, v.requests, v.errors, v.rps, v.p50, v.p99, 100*v.rps/b.rps, cpu)
 	}
 	for _, r := range results {
 		if r.errors > 0 {
@@ -166,6 +178,7 @@ func merge(parts []result) result {
 	for _, p := range parts {
 		out.requests += p.requests
 		out.errors += p.errors
+		out.cpu += p.cpu
 		lat = append(lat, p.latencies...)
 		secs += p.elapsed.Seconds()
 	}
