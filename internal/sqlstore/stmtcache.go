@@ -88,12 +88,19 @@ func (c *stmtCache) preparePending(ctx context.Context) {
 			continue // it keeps running unprepared; the error shows there
 		}
 		c.mu.Lock()
-		if _, dup := c.m[q]; dup {
-			_ = p.Close()
-		} else {
+		_, dup := c.m[q]
+		if !dup {
 			c.m[q] = p
 		}
 		c.mu.Unlock()
+		if dup {
+			// Closed only once the cache is unlocked: Close waits for each
+			// connection the statement was prepared on, and the goroutine
+			// using that connection may be waiting for the cache itself,
+			// directly or through a row lock held by a transaction that is.
+			// Under load on PostgreSQL that cycle hung every writer.
+			_ = p.Close()
+		}
 	}
 }
 
@@ -103,11 +110,16 @@ func (c *stmtCache) close() error {
 		return nil
 	}
 	c.mu.Lock()
-	defer c.mu.Unlock()
-	var err error
+	stmts := make([]*sql.Stmt, 0, len(c.m))
 	for q, st := range c.m {
-		err = errors.Join(err, st.Close())
+		stmts = append(stmts, st)
 		delete(c.m, q)
+	}
+	c.mu.Unlock()
+	// Closed outside the lock, as in preparePending.
+	var err error
+	for _, st := range stmts {
+		err = errors.Join(err, st.Close())
 	}
 	return err
 }
