@@ -31,9 +31,7 @@ func (t *Tx) TemplateInsert(ctx context.Context, tp *vouch.Template) error {
 	if err := checkEnv(tp.Environment); err != nil {
 		return err
 	}
-	if t.cache != nil {
-		t.cache.wroteTemplates()
-	}
+	t.cache.wroteTemplates()
 	return t.insert(ctx, "Template", tp.ID, "INSERT INTO templates ("+templateColumns+") VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
 		tp.ID, string(tp.Environment), tp.Name, tp.Legacy, string(tp.Status), tp.LatestVersionID,
 		micros(tp.CreatedAt), micros(tp.UpdatedAt))
@@ -51,28 +49,22 @@ func (t *Tx) TemplateGetForUpdate(ctx context.Context, env vouch.Environment, id
 }
 
 func (t *Tx) templateGet(ctx context.Context, env vouch.Environment, id, suffix string) (*vouch.Template, error) {
-	if t.cache != nil {
-		if tp, ok := t.cache.template(env, id); ok {
-			return tp, nil
-		}
+	if tp, ok := t.cache.template(env, id); ok {
+		return tp, nil
 	}
 	row := t.queryRow(ctx, "SELECT "+templateColumns+" FROM templates WHERE environment = ? AND id = ?"+suffix, string(env), id)
 	tp, err := scanTemplate(row)
 	if err != nil {
 		return nil, t.getErr(err, "Template", id)
 	}
-	if t.cache != nil {
-		t.cache.putTemplate(tp)
-	}
+	t.cache.putTemplate(tp)
 	return tp, nil
 }
 
 // TemplateUpdate implements vouch.Tx. The id, environment and creation time
 // never change.
 func (t *Tx) TemplateUpdate(ctx context.Context, tp *vouch.Template) error {
-	if t.cache != nil {
-		t.cache.wroteTemplates()
-	}
+	t.cache.wroteTemplates()
 	return t.update(ctx, "Template", tp.ID, `UPDATE templates SET name = ?, legacy = ?, status = ?,
 		latest_version_id = ?, updated_at = ? WHERE environment = ? AND id = ?`,
 		tp.Name, tp.Legacy, string(tp.Status), tp.LatestVersionID, micros(tp.UpdatedAt),

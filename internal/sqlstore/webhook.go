@@ -60,9 +60,7 @@ func (t *Tx) WebhookInsert(ctx context.Context, w *vouch.WebhookEndpoint) error 
 	if err != nil {
 		return fmt.Errorf("webhook events: %w", err)
 	}
-	if t.cache != nil {
-		t.cache.wroteWebhooks()
-	}
+	t.cache.wroteWebhooks()
 	return t.insert(ctx, "Webhook", w.ID, "INSERT INTO webhooks ("+webhookColumns+") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 		w.ID, string(w.Environment), w.URL, events, string(w.Status), w.DisabledReason, nullMicros(w.FailingSince),
 		blob(w.SealedSecret), blob(w.SealedPreviousSecret), nullMicros(w.PreviousSecretExpiresAt), blob(w.SealedHeaders),
@@ -95,9 +93,7 @@ func (t *Tx) WebhookUpdate(ctx context.Context, w *vouch.WebhookEndpoint) error 
 	if err != nil {
 		return fmt.Errorf("webhook events: %w", err)
 	}
-	if t.cache != nil {
-		t.cache.wroteWebhooks()
-	}
+	t.cache.wroteWebhooks()
 	return t.update(ctx, "Webhook", w.ID, `UPDATE webhooks SET url = ?, enabled_events = ?, status = ?,
 		disabled_reason = ?, failing_since = ?, sealed_secret = ?, sealed_previous_secret = ?,
 		previous_secret_expires_at = ?, sealed_headers = ?, updated_at = ? WHERE environment = ? AND id = ?`,
@@ -115,15 +111,13 @@ func (t *Tx) WebhookList(ctx context.Context, f vouch.WebhookFilter) ([]*vouch.W
 
 // WebhookListEnabled implements vouch.Tx, on the webhooks_enabled index.
 func (t *Tx) WebhookListEnabled(ctx context.Context, env vouch.Environment) ([]*vouch.WebhookEndpoint, error) {
-	if t.cache != nil {
-		if list, ok := t.cache.enabledWebhooks(env); ok {
-			return list, nil
-		}
+	if list, ok := t.cache.enabledWebhooks(env); ok {
+		return list, nil
 	}
 	list, err := all(ctx, t, "webhooks", "SELECT "+webhookColumns+
 		" FROM webhooks WHERE environment = ? AND status = 'enabled' ORDER BY created_at, id",
 		[]any{string(env)}, scanWebhook)
-	if err == nil && t.cache != nil {
+	if err == nil {
 		t.cache.putEnabledWebhooks(env, list)
 	}
 	return list, err

@@ -33,6 +33,8 @@ import (
 //     committed yet and may still be rolled back.
 //
 // Only the goroutine running a group uses the cache, one group at a time.
+// A nil *writerCache (every transaction but SQLite's grouped ones) caches
+// nothing: its lookups miss and its other methods do nothing.
 type writerCache struct {
 	version   int64 // PRAGMA data_version when the last group began
 	templates map[string]vouch.Template
@@ -65,6 +67,9 @@ func templateKey(env vouch.Environment, id string) string { return string(env) +
 
 // template returns a copy of a cached template.
 func (c *writerCache) template(env vouch.Environment, id string) (*vouch.Template, bool) {
+	if c == nil {
+		return nil, false
+	}
 	tp, ok := c.templates[templateKey(env, id)]
 	return &tp, ok
 }
@@ -72,13 +77,16 @@ func (c *writerCache) template(env vouch.Environment, id string) (*vouch.Templat
 // putTemplate caches a template read in the running transaction, unless
 // the transaction wrote templates.
 func (c *writerCache) putTemplate(tp *vouch.Template) {
-	if !c.templatesWritten {
+	if c != nil && !c.templatesWritten {
 		c.templates[templateKey(tp.Environment, tp.ID)] = *tp
 	}
 }
 
 // wroteTemplates records a write to the templates table.
 func (c *writerCache) wroteTemplates() {
+	if c == nil {
+		return
+	}
 	c.templatesWritten = true
 	clear(c.templates)
 }
@@ -86,6 +94,9 @@ func (c *writerCache) wroteTemplates() {
 // enabledWebhooks returns copies of an environment's cached enabled
 // endpoints.
 func (c *writerCache) enabledWebhooks(env vouch.Environment) ([]*vouch.WebhookEndpoint, bool) {
+	if c == nil {
+		return nil, false
+	}
 	list, ok := c.webhooks[env]
 	if !ok {
 		return nil, false
@@ -96,13 +107,16 @@ func (c *writerCache) enabledWebhooks(env vouch.Environment) ([]*vouch.WebhookEn
 // putEnabledWebhooks caches an environment's enabled endpoints, read in
 // the running transaction, unless the transaction wrote webhooks.
 func (c *writerCache) putEnabledWebhooks(env vouch.Environment, list []*vouch.WebhookEndpoint) {
-	if !c.webhooksWritten {
+	if c != nil && !c.webhooksWritten {
 		c.webhooks[env] = cloneWebhooks(list)
 	}
 }
 
 // wroteWebhooks records a write to the webhooks table.
 func (c *writerCache) wroteWebhooks() {
+	if c == nil {
+		return
+	}
 	c.webhooksWritten = true
 	clear(c.webhooks)
 }
