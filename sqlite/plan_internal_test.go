@@ -42,6 +42,15 @@ func TestQueriesUseTheirIndexes(t *testing.T) {
 	view := func(fn func(tx vouch.Tx) error) func() error {
 		return func() error { return s.View(ctx, fn) }
 	}
+	// The list lookups, in the sandbox.
+	inquiries := func(f vouch.InquiryFilter) func() error {
+		f.Environment = vouch.Sandbox
+		return view(func(tx vouch.Tx) error { _, _, err := tx.InquiryList(ctx, f); return err })
+	}
+	events := func(f vouch.EventFilter) func() error {
+		f.Environment = vouch.Sandbox
+		return view(func(tx vouch.Tx) error { _, _, err := tx.EventList(ctx, f); return err })
+	}
 	// An event to page from: a cursor is read by its id first.
 	cursor := &vouch.Event{ID: vouch.NewID(vouch.PrefixEvent), Environment: vouch.Sandbox, Name: vouch.EventInquiryCreated,
 		ObjectType: vouch.ObjectInquiry, ObjectID: "inq_x", InquiryID: "inq_x", Seq: 1, CreatedAt: time.Now()}
@@ -64,26 +73,11 @@ func TestQueriesUseTheirIndexes(t *testing.T) {
 			_, _, err := tx.AccountList(ctx, vouch.AccountFilter{Environment: vouch.Sandbox})
 			return err
 		})},
-		{"inquiries", "inquiries", "inquiries_list", view(func(tx vouch.Tx) error {
-			_, _, err := tx.InquiryList(ctx, vouch.InquiryFilter{Environment: vouch.Sandbox})
-			return err
-		})},
-		{"inquiries by reference id", "inquiries", "inquiries_reference_id", view(func(tx vouch.Tx) error {
-			_, _, err := tx.InquiryList(ctx, vouch.InquiryFilter{Environment: vouch.Sandbox, ReferenceID: str("user-1")})
-			return err
-		})},
-		{"inquiries by account", "inquiries", "inquiries_account_id", view(func(tx vouch.Tx) error {
-			_, _, err := tx.InquiryList(ctx, vouch.InquiryFilter{Environment: vouch.Sandbox, AccountID: str("act_x")})
-			return err
-		})},
-		{"inquiries by template", "inquiries", "inquiries_template_id", view(func(tx vouch.Tx) error {
-			_, _, err := tx.InquiryList(ctx, vouch.InquiryFilter{Environment: vouch.Sandbox, TemplateID: str("itmpl_x")})
-			return err
-		})},
-		{"inquiries by status", "inquiries", "inquiries_status", view(func(tx vouch.Tx) error {
-			_, _, err := tx.InquiryList(ctx, vouch.InquiryFilter{Environment: vouch.Sandbox, Statuses: []vouch.InquiryStatus{vouch.InquiryApproved}})
-			return err
-		})},
+		{"inquiries", "inquiries", "inquiries_list", inquiries(vouch.InquiryFilter{})},
+		{"inquiries by reference id", "inquiries", "inquiries_reference_id", inquiries(vouch.InquiryFilter{ReferenceID: str("user-1")})},
+		{"inquiries by account", "inquiries", "inquiries_account_id", inquiries(vouch.InquiryFilter{AccountID: str("act_x")})},
+		{"inquiries by template", "inquiries", "inquiries_template_id", inquiries(vouch.InquiryFilter{TemplateID: str("itmpl_x")})},
+		{"inquiries by status", "inquiries", "inquiries_status", inquiries(vouch.InquiryFilter{Statuses: []vouch.InquiryStatus{vouch.InquiryApproved}})},
 		{"inquiries due to expire", "inquiries", "inquiries_due", view(func(tx vouch.Tx) error {
 			_, err := tx.InquiryListDue(ctx, time.Now(), 100)
 			return err
@@ -104,26 +98,11 @@ func TestQueriesUseTheirIndexes(t *testing.T) {
 			_, err := tx.VerificationListByInquiry(ctx, vouch.Sandbox, "inq_x")
 			return err
 		})},
-		{"events", "events", "events_list", view(func(tx vouch.Tx) error {
-			_, _, err := tx.EventList(ctx, vouch.EventFilter{Environment: vouch.Sandbox})
-			return err
-		})},
-		{"events by name", "events", "events_name", view(func(tx vouch.Tx) error {
-			_, _, err := tx.EventList(ctx, vouch.EventFilter{Environment: vouch.Sandbox, Names: []string{"inquiry.approved"}})
-			return err
-		})},
-		{"events of an inquiry", "events", "events_inquiry_seq", view(func(tx vouch.Tx) error {
-			_, _, err := tx.EventList(ctx, vouch.EventFilter{Environment: vouch.Sandbox, InquiryID: str("inq_x"), After: cursor.ID})
-			return err
-		})},
-		{"events about an inquiry", "events", "events_inquiry_seq", view(func(tx vouch.Tx) error {
-			_, _, err := tx.EventList(ctx, vouch.EventFilter{Environment: vouch.Sandbox, ObjectID: str("inq_x")})
-			return err
-		})},
-		{"events about another object", "events", "events_other_object", view(func(tx vouch.Tx) error {
-			_, _, err := tx.EventList(ctx, vouch.EventFilter{Environment: vouch.Sandbox, ObjectID: str("act_x")})
-			return err
-		})},
+		{"events", "events", "events_list", events(vouch.EventFilter{})},
+		{"events by name", "events", "events_name", events(vouch.EventFilter{Names: []string{"inquiry.approved"}})},
+		{"events of an inquiry", "events", "events_inquiry_seq", events(vouch.EventFilter{InquiryID: str("inq_x"), After: cursor.ID})},
+		{"events about an inquiry", "events", "events_inquiry_seq", events(vouch.EventFilter{ObjectID: str("inq_x")})},
+		{"events about another object", "events", "events_other_object", events(vouch.EventFilter{ObjectID: str("act_x")})},
 		{"enabled webhooks", "webhooks", "webhooks_enabled", view(func(tx vouch.Tx) error {
 			_, err := tx.WebhookListEnabled(ctx, vouch.Sandbox)
 			return err
