@@ -174,14 +174,14 @@ func (t *Tx) InquiryList(ctx context.Context, f vouch.InquiryFilter) ([]*vouch.I
 // query's, so it reads at most limit entries and sorts nothing.
 const inquiryDueQuery = `SELECT id, environment FROM inquiries
 	WHERE status IN ('created', 'pending') AND expires_at <= ?
-	ORDER BY expires_at, id LIMIT ?`
+	ORDER BY expires_at, id`
 
 // InquiryListDue implements vouch.Tx.
 func (t *Tx) InquiryListDue(ctx context.Context, now time.Time, limit int) ([]vouch.InquiryRef, error) {
 	if limit < 1 {
 		return nil, fmt.Errorf("%s: list due inquiries: limit %d is not positive", t.s.d.Name, limit)
 	}
-	return all(ctx, t, "due inquiries", inquiryDueQuery, []any{micros(now), limit},
+	return all(ctx, t, "due inquiries", inquiryDueQuery+limitClause(limit), []any{micros(now)},
 		func(sc scanner) (vouch.InquiryRef, error) {
 			var ref vouch.InquiryRef
 			var env string

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/vouch-id/vouch"
@@ -30,6 +31,15 @@ func clampLimit(n int) int {
 	}
 	return n
 }
+
+// limitClause is " LIMIT n" with n written into the query text, never
+// bound. SQLite plans with the value bound to a LIMIT parameter and so
+// marks the statement to be compiled again whenever that parameter is
+// bound anew: a bound limit made every list query be parsed and planned
+// on each call, however long its prepared statement stayed cached. n is
+// an int the store computed, so the text carries nothing from a request,
+// and one query shape has at most as many texts as there are page sizes.
+func limitClause(n int) string { return " LIMIT " + strconv.Itoa(n) }
 
 // where collects the conditions and arguments of a filtered query. It is
 // the small hand-written builder that dynamic filters need; everything
@@ -132,8 +142,8 @@ func list[T any](ctx context.Context, t *Tx, q listQuery, scan func(scanner) (T,
 		dir = " ASC"
 	}
 	order := " ORDER BY " + strings.Join(q.order, dir+", ") + dir
-	query := "SELECT " + q.columns + " FROM " + q.table + w.String() + order + " LIMIT ?"
-	rows, err := t.query(ctx, query, append(w.args, limit+1)...)
+	query := "SELECT " + q.columns + " FROM " + q.table + w.String() + order + limitClause(limit+1)
+	rows, err := t.query(ctx, query, w.args...)
 	if errors.Is(err, errInvalidText) {
 		return nil, false, invalidText("The filter")
 	} else if err != nil {
