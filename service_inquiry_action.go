@@ -165,6 +165,12 @@ func (s *Service) ResumeInquiry(ctx Context, env Environment, id string) (*Inqui
 		}
 		switch inq.Status {
 		case InquiryPending:
+			// The resume interval runs from every resume (spec §3.2), so
+			// the token handed out now lives as long as that interval
+			// (spec §3.3: a session expires with its inquiry as it stands
+			// when the session opens). Sessions already open keep theirs.
+			now := s.now()
+			inq.ExpiresAt, inq.UpdatedAt = timePtr(now.Add(inq.ExpireAfterResume)), now
 		case InquiryExpired:
 			if err := s.transition(ctx, tx, w, inq, dk, InquiryPending); err != nil {
 				return err

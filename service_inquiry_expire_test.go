@@ -130,6 +130,48 @@ func TestExpireDueInquiries_ResumedIsDueAgainLater(t *testing.T) {
 	require.Equal(t, 2, countEvents(t, e, vouch.Sandbox, id, vouch.EventInquiryExpired), "once per expiry")
 }
 
+// A pending inquiry resumed late gets the resume interval from the resume
+// (spec §3.2), and the token handed out lives that long; the session
+// opened before keeps its expiry (spec §3.3).
+func TestResumePendingMovesExpiry(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	e := vouchtest.MustOpen(t)
+	resume := int64(2 * 3600)
+	id := vouchtest.Inquiry(t, e, vouch.Sandbox, vouch.CreateInquiryInput{ExpireAfterResumeSeconds: &resume}).Inquiry.ID
+	_, err := e.Service.StartInquiry(ctx, vouch.Sandbox, id)
+	require.NoError(t, err)
+	first, firstToken, err := e.Service.CreateSession(ctx, vouch.Sandbox, id)
+	require.NoError(t, err)
+	_, err = e.Service.AuthenticateSession(ctx, vouch.Sandbox, id, firstToken) // used: resume opens a new one
+	require.NoError(t, err)
+
+	e.Clock.Advance(23 * time.Hour) // one hour before the expiry from the start
+	resumedAt := e.Clock.Now().UTC().Truncate(time.Microsecond)
+	d, token, err := e.Service.ResumeInquiry(ctx, vouch.Sandbox, id)
+	require.NoError(t, err)
+	require.Equal(t, vouch.InquiryPending, d.Inquiry.Status)
+	require.Equal(t, resumedAt.Add(2*time.Hour), *d.Inquiry.ExpiresAt)
+	require.Equal(t, resumedAt, d.Inquiry.UpdatedAt)
+
+	sessions, _, err := e.Service.FindSessions(ctx, vouch.SessionFilter{Environment: vouch.Sandbox, InquiryID: &id})
+	require.NoError(t, err)
+	expiry := map[string]time.Time{}
+	for _, s := range sessions {
+		expiry[s.ID] = s.ExpiresAt
+	}
+	require.Equal(t, first.ExpiresAt, expiry[first.ID], "an open session keeps its expiry")
+
+	// Past the expiry from the start, the inquiry and the new token live on.
+	e.Clock.Advance(90 * time.Minute)
+	require.Zero(t, sweep(t, e))
+	_, err = e.Service.AuthenticateSession(ctx, vouch.Sandbox, id, token)
+	require.NoError(t, err)
+	e.Clock.Advance(31 * time.Minute)
+	require.Equal(t, 1, sweep(t, e))
+	requireStatus(t, e, vouch.Sandbox, id, vouch.InquiryExpired)
+}
+
 func TestExpireDueInquiries_Batches(t *testing.T) {
 	t.Parallel()
 	e := vouchtest.MustOpen(t)
