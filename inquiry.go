@@ -132,10 +132,11 @@ type CreateInquiryInput struct {
 	// AutoCreateSession asks for a session token in the same call.
 	AutoCreateSession bool
 
-	// RequireActive refuses inactive templates with EINACTIVE. The hosted
-	// flow sets it; the API may still create from an inactive template
-	// for back-office use.
-	RequireActive bool
+	// ClientSide marks a creation the hosted flow makes for a browser,
+	// with no API key behind it. It is refused when the template is
+	// inactive or blocks client-side creation (CheckClientSideCreation);
+	// the API may still create from such templates for back-office use.
+	ClientSide bool
 }
 
 // MaxTags and MaxNoteLength bound what an API client may attach.

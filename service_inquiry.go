@@ -20,7 +20,8 @@ type InquiryDetails struct {
 // CreateInquiry creates an inquiry from a template (or a pinned version),
 // attaching it to an account, and returns a session token when the input
 // asks for one. Errors: EINVALID for bad input or an unknown template,
-// EINACTIVE when in.RequireActive and the template is inactive.
+// EINACTIVE or EFORBIDDEN when in.ClientSide and the template refuses
+// client-side creation.
 func (s *Service) CreateInquiry(ctx Context, env Environment, in CreateInquiryInput) (*InquiryDetails, string, error) {
 	if err := validateCreate(in); err != nil {
 		return nil, "", err
@@ -120,8 +121,16 @@ func (s *Service) resolveTemplate(ctx Context, tx Tx, env Environment, in Create
 	if err != nil {
 		return nil, nil, err
 	}
-	if in.RequireActive && t.Status != TemplateActive {
-		return nil, nil, Errorf(EINACTIVE, "Template %s is inactive.", t.ID)
+	if in.ClientSide {
+		latest := v
+		if v.ID != t.LatestVersionID {
+			if latest, err = s.templateVersion(ctx, tx, env, t.LatestVersionID); err != nil {
+				return nil, nil, err
+			}
+		}
+		if err := CheckClientSideCreation(t, latest); err != nil {
+			return nil, nil, err
+		}
 	}
 	return t, v, nil
 }

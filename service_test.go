@@ -96,7 +96,7 @@ func TestCreateInquiry_Errors(t *testing.T) {
 	}
 	_, err := e.Service.DeactivateTemplate(ctx, vouch.Sandbox, tmpl.ID)
 	require.NoError(t, err)
-	_, _, err = e.Service.CreateInquiry(ctx, vouch.Sandbox, vouch.CreateInquiryInput{TemplateID: tmpl.ID, RequireActive: true})
+	_, _, err = e.Service.CreateInquiry(ctx, vouch.Sandbox, vouch.CreateInquiryInput{TemplateID: tmpl.ID, ClientSide: true})
 	require.Equal(t, vouch.EINACTIVE, vouch.ErrorCode(err))
 	// The API may still create from an inactive template.
 	_, _, err = e.Service.CreateInquiry(ctx, vouch.Sandbox, vouch.CreateInquiryInput{TemplateID: tmpl.ID})
@@ -350,4 +350,40 @@ func TestFindEvents_KeysOfEachInquiry(t *testing.T) {
 	}
 	require.True(t, seen[vouch.EventInquiryCreated+" "+kept.Inquiry.ID])
 	require.True(t, seen[vouch.EventInquiryCreated+" "+gone.Inquiry.ID])
+}
+
+// TestClientSideCreationBlocked checks spec §1.10's template setting: the
+// hosted flow may not create inquiries from a template whose latest
+// version blocks it, not even by naming an older version; the API still
+// may, and publishing a version without the block lifts it.
+func TestClientSideCreationBlocked(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	e := vouchtest.MustOpen(t)
+	tmpl := vouchtest.Template(t, e, vouch.Sandbox)
+	open := tmpl.LatestVersionID
+	cfg := vouchtest.DemoConfig()
+	cfg.BlockClientSideInquiryCreation = true
+	_, _, err := e.Service.PublishTemplateVersion(ctx, vouch.Sandbox, tmpl.ID, cfg)
+	require.NoError(t, err)
+
+	for name, in := range map[string]vouch.CreateInquiryInput{
+		"Template":     {TemplateID: tmpl.ID, ClientSide: true},
+		"OlderVersion": {TemplateVersionID: open, ClientSide: true},
+	} {
+		_, _, err := e.Service.CreateInquiry(ctx, vouch.Sandbox, in)
+		require.Equal(t, vouch.EFORBIDDEN, vouch.ErrorCode(err), name)
+	}
+	list, _, err := e.Service.FindInquiries(ctx, vouch.InquiryFilter{Environment: vouch.Sandbox, Limit: 10})
+	require.NoError(t, err)
+	require.Empty(t, list, "a refused creation leaves nothing behind")
+
+	_, _, err = e.Service.CreateInquiry(ctx, vouch.Sandbox, vouch.CreateInquiryInput{TemplateID: tmpl.ID})
+	require.NoError(t, err, "the API creates from any template")
+
+	cfg.BlockClientSideInquiryCreation = false
+	_, _, err = e.Service.PublishTemplateVersion(ctx, vouch.Sandbox, tmpl.ID, cfg)
+	require.NoError(t, err)
+	_, _, err = e.Service.CreateInquiry(ctx, vouch.Sandbox, vouch.CreateInquiryInput{TemplateID: tmpl.ID, ClientSide: true})
+	require.NoError(t, err)
 }

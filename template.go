@@ -112,6 +112,28 @@ type TemplateConfig struct {
 	Verification   VerificationSettings `json:"verification,omitempty"`
 	// EnabledLocales lists the languages the flow offers (default: all).
 	EnabledLocales []string `json:"enabled-locales,omitempty"`
+	// BlockClientSideInquiryCreation keeps the hosted flow from creating
+	// inquiries from this template at a browser's request (spec §1.10):
+	// the template id in a page is public, so anyone could otherwise make
+	// inquiries from it at will. The flow then only opens inquiries the
+	// API created, by their id.
+	BlockClientSideInquiryCreation bool `json:"block-client-side-inquiry-creation,omitempty"`
+}
+
+// CheckClientSideCreation returns nil when the hosted flow may create an
+// inquiry from template t for a browser: EINACTIVE when t is inactive,
+// EFORBIDDEN when latest, t's latest version, blocks client-side creation.
+// The latest version decides whichever version the inquiry would be pinned
+// to, so that naming an older version cannot reopen what the current one
+// closed.
+func CheckClientSideCreation(t *Template, latest *TemplateVersion) error {
+	if t.Status != TemplateActive {
+		return Errorf(EINACTIVE, "Template %s is inactive.", t.ID)
+	}
+	if latest.Config.BlockClientSideInquiryCreation {
+		return Errorf(EFORBIDDEN, "Template %s does not allow inquiries to be created in the browser: create the inquiry with the API and open it by its id.", t.ID)
+	}
+	return nil
 }
 
 // DefaultExpiry is the expiry interval when neither the template nor the

@@ -46,6 +46,10 @@ func TestTemplates(t *testing.T) {
 		{name: "Publish", method: http.MethodPost, path: "/api/v1/inquiry-templates/{tmpl}/publish",
 			body:   `{"data":{"attributes":{"configuration":` + configJSON + `}}}`,
 			status: 201, json: map[string]any{"included.0.attributes.version": 2, "included.0.relationships.inquiry-template.data.id": "{tmpl}"}},
+		{name: "PublishBlockingClientSideCreation", method: http.MethodPost, path: "/api/v1/inquiry-templates/{tmpl}/publish",
+			body: `{"data":{"attributes":{"configuration":{"steps":[{"name":"start","type":"start"}],` +
+				`"block-client-side-inquiry-creation":true}}}}`,
+			status: 201, json: map[string]any{"included.0.attributes.configuration.block-client-side-inquiry-creation": true}},
 		{name: "Deactivate", method: http.MethodPost, path: "/api/v1/inquiry-templates/{tmpl}/deactivate", status: 200,
 			json: map[string]any{"data.attributes.status": "inactive"}},
 		{name: "Activate", method: http.MethodPost, path: "/api/v1/inquiry-templates/{tmpl}/activate", body: `{}`,

@@ -111,8 +111,17 @@ func (h *Handler) open(ctx context.Context, p *Params) (*opened, error) {
 	if err != nil {
 		return o, err
 	}
-	if o.template.Status != vouch.TemplateActive {
-		return o, vouch.Errorf(vouch.EINACTIVE, "Template %s is inactive.", o.template.ID)
+	// CreateInquiry checks this too; checking first also covers legacy
+	// templates, whose inquiry is created only on Continue, so that no one
+	// fills in a start screen that cannot lead anywhere.
+	latest := o.version
+	if latest.ID != o.template.LatestVersionID {
+		if latest, err = h.svc.FindTemplateVersionByID(ctx, o.env, o.template.LatestVersionID); err != nil {
+			return o, err
+		}
+	}
+	if err := vouch.CheckClientSideCreation(o.template, latest); err != nil {
+		return o, err
 	}
 	if _, err := vouch.CoerceFields(o.version.Config.Fields, p.Fields); err != nil {
 		return o, err
@@ -146,7 +155,7 @@ func createInput(p *Params) vouch.CreateInquiryInput {
 		Fields:            p.Fields,
 		RedirectURI:       p.RedirectURI,
 		AutoCreateSession: true,
-		RequireActive:     true,
+		ClientSide:        true,
 	}
 }
 

@@ -4,6 +4,7 @@ package flow_test
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -167,4 +168,52 @@ func TestVerifyAndPreload(t *testing.T) {
 	defer res.Body.Close()
 	require.Equal(t, http.StatusOK, res.StatusCode)
 	require.Contains(t, res.Header.Get("Content-Type"), "javascript")
+}
+
+// TestClientSideCreationBlocked checks that a template blocking
+// client-side creation (spec §1.10) makes the flow refuse to create
+// inquiries, on load and on a legacy template's Continue, while it still
+// opens an inquiry the API created.
+func TestClientSideCreationBlocked(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	ctx := context.Background()
+	cfg := formConfig()
+	cfg.BlockClientSideInquiryCreation = true
+	tm := b.template(t, vouch.Sandbox, false, cfg)
+	legacy := b.template(t, vouch.Sandbox, true, cfg)
+	legacyQuery := widgetQuery("")
+	legacyQuery.Del("inquiry-template-id")
+	legacyQuery.Set("template-id", legacy.ID)
+
+	for name, q := range map[string]url.Values{"Template": widgetQuery(tm.ID), "Legacy": legacyQuery} {
+		p := b.get(t, flow.RouteWidget, q)
+		require.Equal(t, http.StatusBadRequest, p.status, name)
+		fe, ok := p.config["error"].(map[string]any)
+		require.True(t, ok, name)
+		require.Equal(t, "invalid_config", fe["code"], name)
+		require.Contains(t, fe["message"], "create the inquiry with the API", name)
+	}
+	// The legacy Continue, posted directly.
+	req, err := http.NewRequest(http.MethodPost, b.srv.URL+"/flow/sandbox/inquiries",
+		jsonBody(t, map[string]string{"query": legacyQuery.Encode()}))
+	require.NoError(t, err)
+	res, err := b.srv.Client().Do(req)
+	require.NoError(t, err)
+	body, err := io.ReadAll(res.Body)
+	res.Body.Close()
+	require.NoError(t, err)
+	require.Equal(t, http.StatusBadRequest, res.StatusCode, string(body))
+	require.Contains(t, string(body), "invalid_config")
+	list, _, err := b.env.Service.FindInquiries(ctx, vouch.InquiryFilter{Environment: vouch.Sandbox, Limit: 10})
+	require.NoError(t, err)
+	require.Empty(t, list)
+
+	// An inquiry the API created opens by its id.
+	d, _, err := b.env.Service.CreateInquiry(ctx, vouch.Sandbox, vouch.CreateInquiryInput{TemplateID: tm.ID})
+	require.NoError(t, err)
+	q := url.Values{"iframe-origin": {hostOrigin}, "inquiry-id": {d.Inquiry.ID}, "environment": {"sandbox"}}
+	p := b.get(t, flow.RouteWidget, q)
+	require.Equal(t, http.StatusOK, p.status, p.body)
+	require.Equal(t, d.Inquiry.ID, p.config["inquiryId"])
 }
