@@ -34,7 +34,7 @@ func (s *Service) ExpireDueInquiries(ctx Context) (int, error) {
 	failed := map[string]bool{} // ids that failed in this sweep: not tried again
 	var firstErr error
 	for {
-		due, err := s.dueInquiries(ctx)
+		due, err := s.dueInquiries(ctx, ExpirySweepBatch)
 		if err != nil {
 			return expired, err
 		}
@@ -73,17 +73,26 @@ func (s *Service) ExpireDueInquiries(ctx Context) (int, error) {
 	return expired, nil
 }
 
-// dueInquiries lists one batch of inquiries due for expiry, on a read-only
+// dueInquiries lists up to limit inquiries due for expiry, on a read-only
 // transaction so that on SQLite the single writer stays free.
-func (s *Service) dueInquiries(ctx Context) ([]InquiryRef, error) {
+func (s *Service) dueInquiries(ctx Context, limit int) ([]InquiryRef, error) {
 	var due []InquiryRef
 	err := s.Store.View(ctx, func(tx Tx) error {
 		var err error
-		due, err = tx.InquiryListDue(ctx, s.now(), ExpirySweepBatch)
+		due, err = tx.InquiryListDue(ctx, s.now(), limit)
 		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("list due inquiries: %w", err)
 	}
 	return due, nil
+}
+
+// InquiriesDue reports whether an open inquiry is past its expires-at, with
+// one indexed read and no write: the job queue asks it before each sweep
+// so that a server with nothing to expire does not write a sweep job every
+// second.
+func (s *Service) InquiriesDue(ctx Context) (bool, error) {
+	due, err := s.dueInquiries(ctx, 1)
+	return len(due) > 0, err
 }

@@ -172,6 +172,25 @@ func TestResumePendingMovesExpiry(t *testing.T) {
 	requireStatus(t, e, vouch.Sandbox, id, vouch.InquiryExpired)
 }
 
+func TestInquiriesDue(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	e := vouchtest.MustOpen(t)
+	due := func() bool {
+		t.Helper()
+		ok, err := e.Service.InquiriesDue(ctx)
+		require.NoError(t, err)
+		return ok
+	}
+	require.False(t, due(), "no inquiries")
+	vouchtest.Inquiry(t, e, vouch.Sandbox, vouch.CreateInquiryInput{})
+	require.False(t, due(), "one inquiry, not due yet")
+	e.Clock.Advance(25 * time.Hour)
+	require.True(t, due())
+	require.Equal(t, 1, sweep(t, e))
+	require.False(t, due(), "an expired inquiry is not due again")
+}
+
 func TestExpireDueInquiries_Batches(t *testing.T) {
 	t.Parallel()
 	e := vouchtest.MustOpen(t)

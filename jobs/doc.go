@@ -37,7 +37,9 @@
 // passed, and idempotency_prune, hourly, deletes old idempotent responses.
 // River runs the enqueuer on the elected leader only, so with several
 // processes one of them schedules each run, and only on a working queue:
-// a process started with --workers=false never sweeps. The sweep replaced
+// a process started with --workers=false never sweeps. A tick inserts a
+// sweep only when Handlers.InquiriesDue last found an inquiry due (see
+// sweepGate), so an idle server does not write a job every second. The sweep replaced
 // a job per inquiry (inquiry_expire), whose insert in the create
 // transaction cost far more than one indexed query a second; that kind's
 // worker remains for jobs earlier versions left queued.

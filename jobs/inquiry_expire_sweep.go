@@ -17,7 +17,7 @@ const KindInquiryExpireSweep = "inquiry_expire_sweep"
 
 // DefaultExpirySweepInterval is how often the sweep runs unless
 // Config.ExpirySweepInterval says otherwise. An inquiry therefore expires
-// within about a second of its time, as it did with a job per inquiry.
+// within about a second of its time (two with Handlers.InquiriesDue).
 // River accepts no shorter period for a periodic job.
 const DefaultExpirySweepInterval = time.Second
 

@@ -72,6 +72,32 @@ func TestInquiryExpireSweep(t *testing.T) {
 		})
 	})
 
+	t.Run("TicksWithNothingDueInsertNothing", func(t *testing.T) {
+		t.Parallel()
+		forEachEngine(t, func(t *testing.T, dialect string, db *sql.DB) {
+			var due atomic.Bool
+			var looks atomic.Int32
+			calls := newSweepCalls()
+			h := newRecorder().handlers()
+			h.ExpireDueInquiries = func(context.Context) (int, error) { calls.record(); return 0, nil }
+			h.InquiriesDue = func(context.Context) (bool, error) { looks.Add(1); return due.Load(), nil }
+			startQueue(t, db, dialect, Config{Handlers: h})
+
+			// The run on start goes ahead: nothing has been looked at yet.
+			calls.wait(t, 1, 15*time.Second)
+			time.Sleep(3500 * time.Millisecond)
+			require.Len(t, calls.times(), 1, "a tick swept with nothing due")
+			require.GreaterOrEqual(t, looks.Load(), int32(3), "each tick looks")
+			var sweeps int
+			require.NoError(t, db.QueryRow("SELECT count(*) FROM river_job WHERE kind = '"+KindInquiryExpireSweep+"'").Scan(&sweeps))
+			require.Equal(t, 1, sweeps, "a tick with nothing due wrote a job")
+
+			// Something falls due: a sweep follows within two ticks.
+			due.Store(true)
+			calls.wait(t, 1, 5*time.Second)
+		})
+	})
+
 	t.Run("NeverOverlaps", func(t *testing.T) {
 		t.Parallel()
 		forEachEngine(t, func(t *testing.T, dialect string, db *sql.DB) {

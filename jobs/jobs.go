@@ -49,6 +49,12 @@ type Handlers struct {
 	// runs overlap. Optional: when nil no sweep is scheduled, and inquiries
 	// do not expire on their own.
 	ExpireDueInquiries func(ctx context.Context) (int, error)
+	// InquiriesDue reports whether an open inquiry is past its
+	// expires-at, reading only. Optional: with it, a tick of the sweep's
+	// schedule inserts a sweep only when one is due (see sweepGate), so a
+	// server with nothing to expire writes nothing for the sweep; without
+	// it, every tick sweeps.
+	InquiriesDue func(ctx context.Context) (bool, error)
 	// DecideVerification asks the verification's engine for a decision.
 	DecideVerification func(ctx context.Context, env vouch.Environment, verificationID string) error
 	// DeliverWebhook makes one attempt of a webhook delivery; attempt is
@@ -121,6 +127,8 @@ type Queue struct {
 	handlers Handlers
 	logger   *slog.Logger
 	done     func(kind string, outcome Outcome, took time.Duration)
+	// stopLooks ends the sweep gate's background reads on Stop.
+	stopLooks context.CancelFunc
 }
 
 // New builds a Queue on db, which must already be migrated with Migrate.
@@ -212,10 +220,16 @@ func New(db *sql.DB, dialect string, cfg Config) (*Queue, error) {
 		// Periodic jobs exist only on a working queue: an insert-only
 		// process (--workers=false) never sweeps or prunes.
 		if cfg.Handlers.ExpireDueInquiries != nil {
-			rc.PeriodicJobs = append(rc.PeriodicJobs, periodic(InquiryExpireSweepArgs{}, sweepEvery))
+			var open func() bool
+			if cfg.Handlers.InquiriesDue != nil {
+				ctx, cancel := context.WithCancel(context.Background())
+				q.stopLooks = cancel
+				open = newSweepGate(ctx, cfg.Handlers.InquiriesDue, sweepEvery).open
+			}
+			rc.PeriodicJobs = append(rc.PeriodicJobs, periodic(InquiryExpireSweepArgs{}, sweepEvery, open))
 		}
 		if cfg.Handlers.PruneIdempotency != nil {
-			rc.PeriodicJobs = append(rc.PeriodicJobs, periodic(IdempotencyPruneArgs{}, IdempotencyPruneInterval))
+			rc.PeriodicJobs = append(rc.PeriodicJobs, periodic(IdempotencyPruneArgs{}, IdempotencyPruneInterval, nil))
 		}
 	}
 	client, err := river.NewClient(driver, rc)
@@ -248,6 +262,9 @@ func (q *Queue) Start(ctx context.Context) error {
 func (q *Queue) Stop(ctx context.Context) error {
 	if !q.workers {
 		return nil
+	}
+	if q.stopLooks != nil {
+		defer q.stopLooks()
 	}
 	err := q.client.Stop(ctx)
 	if err == nil {
@@ -334,11 +351,16 @@ func checkIDs(kind string, env vouch.Environment, id string) error {
 // processes work jobs, one inserts them (any of them may run one).
 // RunOnStart inserts one at once when a process becomes leader, so an
 // expiry sweep catches up after downtime and a process restarted often
-// still prunes.
-func periodic(args river.JobArgs, interval time.Duration) *river.PeriodicJob {
+// still prunes. A tick inserts nothing when open, if given, says no.
+func periodic(args river.JobArgs, interval time.Duration, open func() bool) *river.PeriodicJob {
 	return river.NewPeriodicJob(
 		river.PeriodicInterval(interval),
-		func() (river.JobArgs, *river.InsertOpts) { return args, nil },
+		func() (river.JobArgs, *river.InsertOpts) {
+			if open != nil && !open() {
+				return nil, nil // River skips the tick
+			}
+			return args, nil
+		},
 		&river.PeriodicJobOpts{ID: args.Kind(), RunOnStart: true},
 	)
 }

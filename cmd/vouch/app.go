@@ -122,6 +122,7 @@ func OpenApp(ctx context.Context, c *Config, logger *slog.Logger, withWorkers bo
 		Handlers: jobs.Handlers{
 			ExpireInquiry:      svc.ExpireInquiryIfDue,
 			ExpireDueInquiries: svc.ExpireDueInquiries,
+			InquiriesDue:       svc.InquiriesDue,
 			DecideVerification: svc.DecideVerification,
 			PruneIdempotency:   svc.PruneIdempotency,
 			DeliverWebhook:     a.Webhooks.Deliver,

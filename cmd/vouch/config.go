@@ -94,7 +94,7 @@ var options = []option{
 		func(c *Config, v string) (err error) { c.WebhookRetryScale, err = strconv.ParseFloat(v, 64); return }},
 	{"job-rescue-after", "VOUCH_JOB_RESCUE_AFTER", "1h", "How long a job may stay running before it is assumed cut short by a crash and retried.", false,
 		func(c *Config, v string) (err error) { c.JobRescueAfter, err = time.ParseDuration(v); return }},
-	{"expiry-sweep-interval", "VOUCH_EXPIRY_SWEEP_INTERVAL", "1s", "How often one worker process looks for inquiries past their expiry and expires them (at least 1s). An inquiry expires up to this long after its expires-at.", false,
+	{"expiry-sweep-interval", "VOUCH_EXPIRY_SWEEP_INTERVAL", "1s", "How often one worker process looks for inquiries past their expiry and expires them (at least 1s). A look is one read; only a look that finds some writes anything. An inquiry expires up to about twice this long after its expires-at.", false,
 		func(c *Config, v string) (err error) { c.ExpirySweepInterval, err = time.ParseDuration(v); return }},
 }
 
