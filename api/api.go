@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/vouch-id/vouch"
+	"github.com/vouch-id/vouch/web/ratelimit"
 	"github.com/vouch-id/vouch/web/request"
 	"github.com/vouch-id/vouch/web/response"
 )
@@ -123,9 +124,9 @@ func NewHandler(svc *vouch.Service, cfg Config) http.Handler {
 type handler struct {
 	svc     *vouch.Service
 	maxBody int64
-	logger  *slog.Logger // fallback for requests without a logger
-	limiter *limiter     // nil when rate limiting is disabled
-	locks   keyLocks     // idempotency keys in flight
+	logger  *slog.Logger       // fallback for requests without a logger
+	limiter *ratelimit.Limiter // nil when rate limiting is disabled
+	locks   keyLocks           // idempotency keys in flight
 	cache   responseCache
 	now     func() time.Time
 

@@ -5,10 +5,10 @@ package api
 import (
 	"net/http"
 	"strconv"
-	"sync"
 	"time"
 
 	"github.com/vouch-id/vouch"
+	"github.com/vouch-id/vouch/web/ratelimit"
 )
 
 // Rate-limit defaults, as in Persona's API (spec §4.6).
@@ -17,28 +17,10 @@ const (
 	DefaultRateWindow = time.Minute
 )
 
-// limiter is a fixed-window rate limiter per environment, as Persona's
-// (spec §4.6): a window opens at the environment's first request and allows
-// limit requests, whichever of its API keys sends them, until it ends. It
-// lives in memory, so each replica counts its own traffic; windows that
-// have ended are swept once per window length.
-type limiter struct {
-	limit  int
-	window time.Duration
-	now    func() time.Time
-
-	mu      sync.Mutex
-	windows map[string]*fixedWindow
-	swept   time.Time
-}
-
-type fixedWindow struct {
-	start time.Time
-	count int
-}
-
-// newLimiter returns a limiter, or nil when limit is negative (disabled).
-func newLimiter(limit int, window time.Duration, now func() time.Time) *limiter {
+// newLimiter returns the API's limiter: one fixed window per environment,
+// as Persona's (spec §4.6), whichever of its API keys sends the requests.
+// It is nil (disabled) when limit is negative; 0 means the defaults.
+func newLimiter(limit int, window time.Duration, now func() time.Time) *ratelimit.Limiter {
 	if limit < 0 {
 		return nil
 	}
@@ -48,42 +30,7 @@ func newLimiter(limit int, window time.Duration, now func() time.Time) *limiter 
 	if window <= 0 {
 		window = DefaultRateWindow
 	}
-	return &limiter{limit: limit, window: window, now: now, windows: map[string]*fixedWindow{}}
-}
-
-// take counts one request against key's window and reports whether it is
-// allowed, how many requests remain in the window, and when the window
-// ends.
-func (l *limiter) take(key string) (ok bool, remaining int, reset time.Duration) {
-	now := l.now()
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if now.Sub(l.swept) >= l.window {
-		for k, w := range l.windows {
-			if now.Sub(w.start) >= l.window {
-				delete(l.windows, k)
-			}
-		}
-		l.swept = now
-	}
-	w := l.windows[key]
-	if w == nil || now.Sub(w.start) >= l.window {
-		w = &fixedWindow{start: now}
-		l.windows[key] = w
-	}
-	reset = w.start.Add(l.window).Sub(now)
-	if w.count >= l.limit {
-		return false, 0, reset
-	}
-	w.count++
-	return true, l.limit - w.count, reset
-}
-
-// size returns the number of tracked windows (for tests).
-func (l *limiter) size() int {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return len(l.windows)
+	return ratelimit.New(limit, window, now)
 }
 
 // rateLimit counts the request against its API key's environment and sets
@@ -92,16 +39,16 @@ func (h *handler) rateLimit(w http.ResponseWriter, key *vouch.APIKey) error {
 	if h.limiter == nil {
 		return nil
 	}
-	ok, remaining, reset := h.limiter.take(string(key.Environment))
-	secs := int((reset + time.Second - 1) / time.Second) // round up: never invite an early retry
+	ok, remaining, reset := h.limiter.Take(string(key.Environment))
+	secs := ratelimit.RetryAfter(reset)
 	hd := w.Header()
-	hd.Set("Ratelimit-Limit", strconv.Itoa(h.limiter.limit))
+	hd.Set("Ratelimit-Limit", strconv.Itoa(h.limiter.Limit))
 	hd.Set("Ratelimit-Remaining", strconv.Itoa(remaining))
 	hd.Set("Ratelimit-Reset", strconv.Itoa(secs))
 	if !ok {
 		hd.Set("Retry-After", strconv.Itoa(secs))
 		return vouch.Errorf(vouch.ERATELIMITED, "Rate limit of %d requests per %s exceeded; retry in %d seconds.",
-			h.limiter.limit, h.limiter.window, secs)
+			h.limiter.Limit, h.limiter.Window, secs)
 	}
 	return nil
 }
