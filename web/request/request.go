@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 
 // Package request carries what the shared middleware learns about a request
-// (its id, a logger that names it) to the handlers and writers below it. It
+// (its id, a logger that names it) to the handlers and writers below it,
+// and tells where a request came from (ClientAddr). It
 // is a leaf package so that both web and web/response can import it without
 // a cycle.
 package request
