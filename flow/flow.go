@@ -9,8 +9,10 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/netip"
 
 	"github.com/vouch-id/vouch"
+	"github.com/vouch-id/vouch/web/ratelimit"
 )
 
 // Routes the official SDK, the Vouch SDK and the hosted links depend on
@@ -52,6 +54,14 @@ type Config struct {
 	Logger *slog.Logger
 	// MaxUploadBytes bounds one uploaded image (default 10 MiB).
 	MaxUploadBytes int64
+	// CreateLimit bounds the inquiries the flow creates for one client
+	// network (request.Network of request.ClientAddr); nil means no limit.
+	// A template id is public, so without it one client could create
+	// inquiries from a page's template as fast as it can send requests.
+	CreateLimit *ratelimit.Limiter
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
+	// the client.
+	TrustedProxies []netip.Prefix
 }
 
 // Handler serves the hosted and embedded inquiry flow.

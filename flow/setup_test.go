@@ -33,10 +33,13 @@ type bundle struct {
 }
 
 // setup serves the flow on a real HTTP server over a real SQLite service.
-func setup(t *testing.T) *bundle {
+func setup(t *testing.T) *bundle { t.Helper(); return setupWith(t, flow.Config{}) }
+
+// setupWith is setup with a configuration.
+func setupWith(t *testing.T, cfg flow.Config) *bundle {
 	t.Helper()
 	e := vouchtest.MustOpen(t)
-	h, err := flow.NewHandler(e.Service, flow.Config{})
+	h, err := flow.NewHandler(e.Service, cfg)
 	require.NoError(t, err)
 	srv := httptest.NewServer(web.Middleware(slog.New(slog.DiscardHandler), nil)(h))
 	t.Cleanup(srv.Close)
@@ -80,7 +83,15 @@ type page struct {
 // get fetches a flow URL.
 func (b *bundle) get(t *testing.T, path string, q url.Values) *page {
 	t.Helper()
-	res, err := b.srv.Client().Get(b.srv.URL + path + "?" + q.Encode())
+	req, err := http.NewRequest(http.MethodGet, b.srv.URL+path+"?"+q.Encode(), nil)
+	require.NoError(t, err)
+	return b.do(t, req)
+}
+
+// do sends req and reads the flow document it answers.
+func (b *bundle) do(t *testing.T, req *http.Request) *page {
+	t.Helper()
+	res, err := b.srv.Client().Do(req)
 	require.NoError(t, err)
 	defer res.Body.Close()
 	body, err := io.ReadAll(res.Body)

@@ -239,6 +239,10 @@ func (h *Handler) legacyCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p.Environment = env
+	if err := h.countCreate(r); err != nil {
+		h.writeError(w, r, err)
+		return
+	}
 	in := createInput(p)
 	d, token, err := h.svc.CreateInquiry(r.Context(), env, in)
 	if err != nil {

@@ -7,6 +7,8 @@ import (
 	"net/http"
 
 	"github.com/vouch-id/vouch"
+	"github.com/vouch-id/vouch/web/ratelimit"
+	"github.com/vouch-id/vouch/web/request"
 )
 
 // WebviewCallback is where the hosted flow in WebView mode (is-webview=true)
@@ -52,7 +54,7 @@ func (h *Handler) page(w http.ResponseWriter, r *http.Request, hosted bool) {
 		h.renderPageError(w, r, nonce, p, hosted, err, "'none'")
 		return
 	}
-	o, err := h.open(r.Context(), p)
+	o, err := h.open(r, p)
 	if o == nil || o.version == nil {
 		h.renderPageError(w, r, nonce, p, hosted, err, ancestorsBeforeTemplate(r, hosted))
 		return
@@ -103,7 +105,8 @@ func ancestorsBeforeTemplate(r *http.Request, hosted bool) string {
 // for a legacy template, only the template: its inquiry is created on
 // Continue. It returns what it found even with an error, so the error can
 // be framed by the template's origins.
-func (h *Handler) open(ctx context.Context, p *Params) (*opened, error) {
+func (h *Handler) open(r *http.Request, p *Params) (*opened, error) {
+	ctx := r.Context()
 	if p.InquiryID != "" {
 		return h.openInquiry(ctx, p)
 	}
@@ -131,6 +134,9 @@ func (h *Handler) open(ctx context.Context, p *Params) (*opened, error) {
 	}
 	if p.Legacy() {
 		return o, nil
+	}
+	if err := h.countCreate(r); err != nil {
+		return o, err
 	}
 	in := createInput(p)
 	if p.TemplateVersionID != "" {
@@ -253,4 +259,20 @@ func (h *Handler) preload(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "public, max-age=300")
 	lang := pickLanguage(r.URL.Query().Get("language"), r.Header.Get("Accept-Language"), nil)
 	h.renderView(w, http.StatusOK, "preload.html", map[string]any{"Nonce": nonce, "Lang": lang, "T": h.t(lang)})
+}
+
+// countCreate counts an inquiry the flow is about to create against the
+// client network of r (Config.CreateLimit). Past the limit it is
+// ERATELIMITED, which the flow reports as unknown/429.
+func (h *Handler) countCreate(r *http.Request) error {
+	l := h.cfg.CreateLimit
+	if l == nil {
+		return nil
+	}
+	network := request.Network(request.ClientAddr(r, h.cfg.TrustedProxies))
+	if ok, _, reset := l.Take(network); !ok {
+		return vouch.Errorf(vouch.ERATELIMITED, "Too many verifications were started from this network; try again in %d seconds.",
+			ratelimit.RetryAfter(reset))
+	}
+	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"net"
+	"net/netip"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -32,6 +33,8 @@ type Config struct {
 	RateLimit       int
 	RateWindow      time.Duration
 	MaxBodyBytes    int64
+	FlowCreateLimit int
+	TrustedProxies  []netip.Prefix
 	Demo            bool
 	ShutdownTimeout time.Duration
 
@@ -78,6 +81,10 @@ var options = []option{
 		func(c *Config, v string) (err error) { c.RateLimit, err = strconv.Atoi(v); return }},
 	{"rate-window", "VOUCH_RATE_WINDOW", "1m", "Length of the rate-limit window.", false,
 		func(c *Config, v string) (err error) { c.RateWindow, err = time.ParseDuration(v); return }},
+	{"flow-create-limit", "VOUCH_FLOW_CREATE_LIMIT", "60", "Inquiries the hosted flow may create per minute for one client network (an IPv4 address or an IPv6 /64); 0 turns the limit off. Inquiries created with the API do not count.", false,
+		func(c *Config, v string) (err error) { c.FlowCreateLimit, err = strconv.Atoi(v); return }},
+	{"trusted-proxies", "VOUCH_TRUSTED_PROXIES", "127.0.0.0/8,::1/128", "Comma list of CIDRs of the reverse proxies in front of Vouch: from these peers, X-Forwarded-For names the client. Anyone else's header is ignored.", false,
+		func(c *Config, v string) (err error) { c.TrustedProxies, err = parsePrefixes(v); return }},
 	{"max-body-bytes", "VOUCH_MAX_BODY_BYTES", "1048576", "Largest API request body; larger ones get 413.", false,
 		func(c *Config, v string) (err error) { c.MaxBodyBytes, err = strconv.ParseInt(v, 10, 64); return }},
 	{"demo", "VOUCH_DEMO", "true", "Serve the demo page at /demo, which opens the flow for sandbox (and, where the template allows the demo origin, production) templates. Turn off in production.", false,
@@ -184,6 +191,9 @@ func (c *Config) Validate() error {
 	if c.RateLimit < 0 || c.RateWindow <= 0 {
 		return fmt.Errorf("rate-limit must be ≥ 0 and rate-window > 0")
 	}
+	if c.FlowCreateLimit < 0 {
+		return fmt.Errorf("flow-create-limit must be ≥ 0")
+	}
 	if c.MaxBodyBytes < 1024 {
 		return fmt.Errorf("max-body-bytes must be at least 1024")
 	}
@@ -230,4 +240,26 @@ func ConfigMarkdown() string {
 		fmt.Fprintf(&b, "| `--%s` | %s | %s | %s |\n", o.Flag, env, def, o.Help)
 	}
 	return b.String()
+}
+
+// parsePrefixes reads a comma list of CIDRs (a bare address is its own
+// /32 or /128).
+func parsePrefixes(v string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, s := range splitList(v) {
+		if !strings.Contains(s, "/") {
+			a, err := netip.ParseAddr(s)
+			if err != nil {
+				return nil, fmt.Errorf("%q is not an address or a CIDR", s)
+			}
+			out = append(out, netip.PrefixFrom(a, a.BitLen()))
+			continue
+		}
+		p, err := netip.ParsePrefix(s)
+		if err != nil {
+			return nil, fmt.Errorf("%q is not an address or a CIDR", s)
+		}
+		out = append(out, p.Masked())
+	}
+	return out, nil
 }

@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"context"
 	"flag"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"strings"
@@ -39,6 +40,12 @@ func TestParseConfig_Precedence(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, "sqlite:"+filepath.Join("vouch-data", "vouch.db"), d.DatabaseURL)
 	require.Equal(t, "127.0.0.1:8080", d.Listen)
+	require.Equal(t, 60, d.FlowCreateLimit)
+	require.Equal(t, []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128")}, d.TrustedProxies)
+
+	p, err := ParseConfig("vouch", []string{"--trusted-proxies", "10.1.2.3/8, 192.0.2.7"}, getenvFor(nil))
+	require.NoError(t, err)
+	require.Equal(t, []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8"), netip.MustParsePrefix("192.0.2.7/32")}, p.TrustedProxies)
 }
 
 func TestParseConfig_Errors(t *testing.T) {
@@ -48,18 +55,20 @@ func TestParseConfig_Errors(t *testing.T) {
 		env  map[string]string
 		want string
 	}{
-		"BadListen":       {[]string{"--listen", "nowhere"}, nil, "listen"},
-		"BadDatabase":     {nil, map[string]string{"VOUCH_DATABASE_URL": "mysql://x"}, "database-url"},
-		"BadLogLevel":     {[]string{"--log-level", "loud"}, nil, "log-level"},
-		"BadBool":         {nil, map[string]string{"VOUCH_WORKERS": "perhaps"}, "VOUCH_WORKERS"},
-		"BadDuration":     {[]string{"--rate-window", "soon"}, nil, "--rate-window"},
-		"UnknownFlag":     {[]string{"--colour", "red"}, nil, "colour"},
-		"Extra":           {[]string{"stray"}, nil, "stray"},
-		"BadPublicURL":    {[]string{"--public-url", "ftp://x"}, nil, "public-url"},
-		"MissingFileVar":  {nil, map[string]string{"VOUCH_MASTER_KEY_FILE": ""}, ""},
-		"TinyBody":        {[]string{"--max-body-bytes", "10"}, nil, "max-body-bytes"},
-		"NegativeWorkers": {[]string{"--max-workers", "0"}, nil, "max-workers"},
-		"FastSweep":       {[]string{"--expiry-sweep-interval", "500ms"}, nil, "expiry-sweep-interval"},
+		"BadListen":         {[]string{"--listen", "nowhere"}, nil, "listen"},
+		"BadDatabase":       {nil, map[string]string{"VOUCH_DATABASE_URL": "mysql://x"}, "database-url"},
+		"BadLogLevel":       {[]string{"--log-level", "loud"}, nil, "log-level"},
+		"BadBool":           {nil, map[string]string{"VOUCH_WORKERS": "perhaps"}, "VOUCH_WORKERS"},
+		"BadDuration":       {[]string{"--rate-window", "soon"}, nil, "--rate-window"},
+		"UnknownFlag":       {[]string{"--colour", "red"}, nil, "colour"},
+		"Extra":             {[]string{"stray"}, nil, "stray"},
+		"BadPublicURL":      {[]string{"--public-url", "ftp://x"}, nil, "public-url"},
+		"MissingFileVar":    {nil, map[string]string{"VOUCH_MASTER_KEY_FILE": ""}, ""},
+		"TinyBody":          {[]string{"--max-body-bytes", "10"}, nil, "max-body-bytes"},
+		"NegativeWorkers":   {[]string{"--max-workers", "0"}, nil, "max-workers"},
+		"FastSweep":         {[]string{"--expiry-sweep-interval", "500ms"}, nil, "expiry-sweep-interval"},
+		"NegativeFlowLimit": {[]string{"--flow-create-limit", "-1"}, nil, "flow-create-limit"},
+		"BadProxy":          {nil, map[string]string{"VOUCH_TRUSTED_PROXIES": "10.0.0.0/8,proxy.internal"}, "VOUCH_TRUSTED_PROXIES"},
 	}
 	for name, c := range cases {
 		_, err := ParseConfig("vouch", c.args, getenvFor(c.env))

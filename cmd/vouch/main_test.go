@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -302,4 +303,32 @@ func jsonEncode(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
 	return enc.Encode(v)
+}
+
+// TestFlowCreateLimit checks that serve wires --flow-create-limit and
+// --trusted-proxies into the flow: a client's second inquiry in a minute
+// is refused with 429, while a client forwarded by a trusted proxy counts
+// apart.
+func TestFlowCreateLimit(t *testing.T) {
+	t.Parallel()
+	ts := MustRunMain(t, "sqlite", "--flow-create-limit", "1")
+	q := url.Values{"inquiry-template-id": {ts.demoTemplateID(t)}, "environment": {"sandbox"},
+		"iframe-origin": {"http://localhost:5173"}}
+	load := func(forwardedFor string) int {
+		t.Helper()
+		req, err := http.NewRequest(http.MethodGet, ts.URL+"/widget?"+q.Encode(), nil)
+		require.NoError(t, err)
+		if forwardedFor != "" {
+			req.Header.Set("X-Forwarded-For", forwardedFor)
+		}
+		res, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		_, _ = io.Copy(io.Discard, res.Body)
+		res.Body.Close()
+		return res.StatusCode
+	}
+	require.Equal(t, http.StatusOK, load(""))
+	require.Equal(t, http.StatusTooManyRequests, load(""))
+	require.Equal(t, http.StatusOK, load("198.51.100.1"), "the loopback peer is a trusted proxy by default")
+	require.Equal(t, http.StatusTooManyRequests, load("198.51.100.1"))
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/vouch-id/vouch/demo"
 	"github.com/vouch-id/vouch/flow"
 	"github.com/vouch-id/vouch/web"
+	"github.com/vouch-id/vouch/web/ratelimit"
 	"github.com/vouch-id/vouch/web/static"
 	"github.com/vouch-id/vouch/webhook"
 )
@@ -113,7 +114,11 @@ func (s *Server) routes() (http.Handler, error) {
 		Logger:        a.Logger,
 		OnCacheLookup: metrics.ResponseCacheLookup,
 	}))
-	flowHandler, err := flow.NewHandler(a.Service, flow.Config{Logger: a.Logger})
+	var createLimit *ratelimit.Limiter
+	if c.FlowCreateLimit > 0 {
+		createLimit = ratelimit.New(c.FlowCreateLimit, time.Minute, nil)
+	}
+	flowHandler, err := flow.NewHandler(a.Service, flow.Config{Logger: a.Logger, CreateLimit: createLimit, TrustedProxies: c.TrustedProxies})
 	if err != nil {
 		return nil, err
 	}

@@ -46,8 +46,8 @@ type Process struct {
 
 var keyRE = regexp.MustCompile(`vouch_sandbox_[0-9A-Za-z]+`)
 
-// Start runs bin serve on a fresh data folder with rate limiting and the
-// demo off, and waits until it prints its key and answers /readyz.
+// Start runs bin serve on a fresh data folder with rate limiting (of the
+// API and of the flow's creations) and the demo off, and waits until it prints its key and answers /readyz.
 func Start(bin string, o Options) (*Process, error) {
 	if o.Host == "" {
 		o.Host = "127.0.0.1"
@@ -62,7 +62,7 @@ func Start(bin string, o Options) (*Process, error) {
 	}
 	host := o.Host + ":" + strconv.Itoa(port)
 	args := append([]string{"serve", "--data-dir", dir, "--listen", "127.0.0.1:" + strconv.Itoa(port),
-		"--public-url", "http://" + host, "--rate-limit", "0", "--demo=false"}, o.Args...)
+		"--public-url", "http://" + host, "--rate-limit", "0", "--flow-create-limit", "0", "--demo=false"}, o.Args...)
 	cmd := exec.Command(bin, args...)
 	cmd.Env = append(os.Environ(), "VOUCH_LOG_LEVEL=info")
 	if o.Database != "" && o.Database != "sqlite" {
