@@ -245,6 +245,29 @@ func TestKeyUseDoesNotUndoRevocation(t *testing.T) {
 	require.Equal(t, vouch.EUNAUTHORIZED, vouch.ErrorCode(err))
 }
 
+// TestRevocationElsewhereWithinASecond: a key revoked by another process
+// (vouch keys revoke) stops working in this one within authCacheTTL, a
+// second, although this one had just checked it.
+func TestRevocationElsewhereWithinASecond(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	e := vouchtest.MustOpen(t)
+	keys, err := vouch.NewKeyring(bytes.Repeat([]byte{42}, vouch.KeySize))
+	require.NoError(t, err)
+	cli := vouch.NewService(e.Store, keys, e.Service.Blobs)
+	cli.Now = e.Clock.Now
+	k, secret, err := cli.CreateAPIKey(ctx, vouch.Sandbox, "ci")
+	require.NoError(t, err)
+
+	_, err = e.Service.AuthenticateAPIKey(ctx, secret)
+	require.NoError(t, err)
+	_, err = cli.RevokeAPIKey(ctx, k.ID)
+	require.NoError(t, err)
+	e.Clock.Advance(time.Second)
+	_, err = e.Service.AuthenticateAPIKey(ctx, secret)
+	require.Equal(t, vouch.EUNAUTHORIZED, vouch.ErrorCode(err))
+}
+
 // TestRedeliverFailedSkipsRedelivered: a redelivery of everything failed
 // lists a failed delivery, then that delivery is redelivered by hand and
 // commits, then the first goes on. The delivery must be queued once.
