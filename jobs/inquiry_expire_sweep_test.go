@@ -6,12 +6,15 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"log/slog"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/vouch-id/vouch/vouchtest"
 )
 
 // sweepCalls records runs of an ExpireDueInquiries handler.
@@ -81,7 +84,8 @@ func TestInquiryExpireSweep(t *testing.T) {
 			h := newRecorder().handlers()
 			h.ExpireDueInquiries = func(context.Context) (int, error) { calls.record(); return 0, nil }
 			h.InquiriesDue = func(context.Context) (bool, error) { looks.Add(1); return due.Load(), nil }
-			startQueue(t, db, dialect, Config{Handlers: h})
+			logs := &vouchtest.LogBuffer{}
+			startQueue(t, db, dialect, Config{Handlers: h, Logger: slog.New(slog.NewTextHandler(logs, nil))})
 
 			// The run on start goes ahead: nothing has been looked at yet.
 			calls.wait(t, 1, 15*time.Second)
@@ -91,6 +95,7 @@ func TestInquiryExpireSweep(t *testing.T) {
 			var sweeps int
 			require.NoError(t, db.QueryRow("SELECT count(*) FROM river_job WHERE kind = '"+KindInquiryExpireSweep+"'").Scan(&sweeps))
 			require.Equal(t, 1, sweeps, "a tick with nothing due wrote a job")
+			require.NotContains(t, logs.String(), "level=INFO", "a quiet tick logged at info")
 
 			// Something falls due: a sweep follows within two ticks.
 			due.Store(true)

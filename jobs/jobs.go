@@ -175,7 +175,7 @@ func New(db *sql.DB, dialect string, cfg Config) (*Queue, error) {
 	river.AddWorker(workers, &webhookDeliverWorker{q: q, scale: scale, timeout: webhookTimeout})
 
 	rc := &river.Config{
-		Logger:               logger,
+		Logger:               slog.New(riverHandler{logger.Handler()}),
 		Workers:              workers,
 		TestOnly:             cfg.testOnly,
 		RescueStuckJobsAfter: cfg.RescueAfter,
