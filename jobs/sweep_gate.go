@@ -45,9 +45,15 @@ func (g *sweepGate) open() bool {
 }
 
 // look asks whether an inquiry is due and records the answer for the next
-// tick.
+// tick. It runs on a goroutine of its own, where a panic would end the
+// process: one leaves the gate open instead, as an error does.
 func (g *sweepGate) look() {
 	defer g.looking.Store(false)
+	defer func() {
+		if recover() != nil {
+			g.idle.Store(false)
+		}
+	}()
 	ctx, cancel := context.WithTimeout(g.ctx, g.timeout)
 	defer cancel()
 	due, err := g.due(ctx)
