@@ -12,6 +12,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/vouch-id/vouch/web/request"
 )
 
 // DefaultTimeout is how long a receiver has to answer (spec §5.3: 5 s).
@@ -66,19 +68,16 @@ func parseAllowlist(hosts []string) (*allowlist, error) {
 	a := &allowlist{names: map[string]bool{}}
 	for _, h := range hosts {
 		h = strings.ToLower(strings.Trim(strings.TrimSpace(h), "[]"))
+		if h == "" {
+			continue
+		}
+		p, err := request.ParsePrefix(h)
 		switch {
-		case h == "":
+		case err == nil:
+			a.prefixes = append(a.prefixes, p)
 		case strings.Contains(h, "/"):
-			p, err := netip.ParsePrefix(h)
-			if err != nil {
-				return nil, fmt.Errorf("webhook: allowed host %q: %w", h, err)
-			}
-			a.prefixes = append(a.prefixes, p.Masked())
+			return nil, fmt.Errorf("webhook: allowed host %q: %w", h, err)
 		default:
-			if ip, err := netip.ParseAddr(h); err == nil {
-				a.prefixes = append(a.prefixes, netip.PrefixFrom(ip.Unmap(), ip.Unmap().BitLen()))
-				continue
-			}
 			a.names[h] = true
 		}
 	}

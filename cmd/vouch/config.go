@@ -13,6 +13,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/vouch-id/vouch/web/request"
 )
 
 // Config is everything the binary needs to boot. It is read once, from
@@ -242,24 +244,15 @@ func ConfigMarkdown() string {
 	return b.String()
 }
 
-// parsePrefixes reads a comma list of CIDRs (a bare address is its own
-// /32 or /128).
+// parsePrefixes reads a comma list of addresses and CIDRs.
 func parsePrefixes(v string) ([]netip.Prefix, error) {
 	var out []netip.Prefix
 	for _, s := range splitList(v) {
-		if !strings.Contains(s, "/") {
-			a, err := netip.ParseAddr(s)
-			if err != nil {
-				return nil, fmt.Errorf("%q is not an address or a CIDR", s)
-			}
-			out = append(out, netip.PrefixFrom(a, a.BitLen()))
-			continue
-		}
-		p, err := netip.ParsePrefix(s)
+		p, err := request.ParsePrefix(s)
 		if err != nil {
 			return nil, fmt.Errorf("%q is not an address or a CIDR", s)
 		}
-		out = append(out, p.Masked())
+		out = append(out, p)
 	}
 	return out, nil
 }

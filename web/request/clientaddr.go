@@ -59,3 +59,20 @@ func Network(a netip.Addr) string {
 	}
 	return a.String()
 }
+
+// ParsePrefix reads an address or a CIDR as the settings that name
+// networks write them: a bare address is its own /32 or /128 (IPv4 in
+// IPv6 unmapped), a CIDR is masked to its network.
+func ParsePrefix(s string) (netip.Prefix, error) {
+	s = strings.Trim(strings.TrimSpace(s), "[]")
+	if strings.Contains(s, "/") {
+		p, err := netip.ParsePrefix(s)
+		return p.Masked(), err
+	}
+	a, err := netip.ParseAddr(s)
+	if err != nil {
+		return netip.Prefix{}, err
+	}
+	a = a.Unmap()
+	return netip.PrefixFrom(a, a.BitLen()), nil
+}

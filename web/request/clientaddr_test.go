@@ -50,3 +50,23 @@ func TestNetwork(t *testing.T) {
 	require.Equal(t, request.Network(a), request.Network(b), "one /64, one network")
 	require.NotEqual(t, request.Network(a), request.Network(netip.MustParseAddr("2001:db8:1:3::1")))
 }
+
+func TestParsePrefix(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{
+		"10.1.2.3/8":         "10.0.0.0/8",
+		"192.0.2.7":          "192.0.2.7/32",
+		" ::1 ":              "::1/128",
+		"[2001:db8::1]":      "2001:db8::1/128",
+		"::ffff:192.0.2.7":   "192.0.2.7/32",
+		"2001:db8:1:2::9/64": "2001:db8:1:2::/64",
+	} {
+		p, err := request.ParsePrefix(in)
+		require.NoError(t, err, in)
+		require.Equal(t, want, p.String(), in)
+	}
+	for _, in := range []string{"", "proxy.internal", "10.0.0.0/33", "10.0.0.1/"} {
+		_, err := request.ParsePrefix(in)
+		require.Error(t, err, in)
+	}
+}
