@@ -122,13 +122,7 @@ func (s *Service) resolveTemplate(ctx Context, tx Tx, env Environment, in Create
 		return nil, nil, err
 	}
 	if in.ClientSide {
-		latest := v
-		if v.ID != t.LatestVersionID {
-			if latest, err = s.templateVersion(ctx, tx, env, t.LatestVersionID); err != nil {
-				return nil, nil, err
-			}
-		}
-		if err := CheckClientSideCreation(t, latest); err != nil {
+		if err := s.clientSideCreation(ctx, tx, env, t, v); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -362,4 +356,26 @@ func (s *Service) lockInquiry(ctx Context, tx Tx, env Environment, id string) (*
 		return nil, nil, err
 	}
 	return inq, dk, nil
+}
+
+// CheckClientSideCreation returns nil when the hosted flow may create an
+// inquiry for a browser from template t, whose version v the inquiry
+// would be pinned to: EINACTIVE when t is inactive, EFORBIDDEN when t's
+// latest version blocks client-side creation (spec §1.10). CreateInquiry
+// checks the same when in.ClientSide; the flow asks first for a legacy
+// template, whose inquiry is created only on Continue.
+func (s *Service) CheckClientSideCreation(ctx Context, env Environment, t *Template, v *TemplateVersion) error {
+	return s.Store.View(ctx, func(tx Tx) error { return s.clientSideCreation(ctx, tx, env, t, v) })
+}
+
+// clientSideCreation is CheckClientSideCreation in tx.
+func (s *Service) clientSideCreation(ctx Context, tx Tx, env Environment, t *Template, v *TemplateVersion) error {
+	latest := v
+	if v.ID != t.LatestVersionID {
+		var err error
+		if latest, err = s.templateVersion(ctx, tx, env, t.LatestVersionID); err != nil {
+			return err
+		}
+	}
+	return checkClientSideCreation(t, latest)
 }

@@ -120,13 +120,13 @@ type TemplateConfig struct {
 	BlockClientSideInquiryCreation bool `json:"block-client-side-inquiry-creation,omitempty"`
 }
 
-// CheckClientSideCreation returns nil when the hosted flow may create an
+// checkClientSideCreation returns nil when the hosted flow may create an
 // inquiry from template t for a browser: EINACTIVE when t is inactive,
 // EFORBIDDEN when latest, t's latest version, blocks client-side creation.
 // The latest version decides whichever version the inquiry would be pinned
 // to, so that naming an older version cannot reopen what the current one
 // closed.
-func CheckClientSideCreation(t *Template, latest *TemplateVersion) error {
+func checkClientSideCreation(t *Template, latest *TemplateVersion) error {
 	if t.Status != TemplateActive {
 		return Errorf(EINACTIVE, "Template %s is inactive.", t.ID)
 	}

@@ -117,13 +117,7 @@ func (h *Handler) open(r *http.Request, p *Params) (*opened, error) {
 	// CreateInquiry checks this too; checking first also covers legacy
 	// templates, whose inquiry is created only on Continue, so that no one
 	// fills in a start screen that cannot lead anywhere.
-	latest := o.version
-	if latest.ID != o.template.LatestVersionID {
-		if latest, err = h.svc.FindTemplateVersionByID(ctx, o.env, o.template.LatestVersionID); err != nil {
-			return o, err
-		}
-	}
-	if err := vouch.CheckClientSideCreation(o.template, latest); err != nil {
+	if err := h.svc.CheckClientSideCreation(ctx, o.env, o.template, o.version); err != nil {
 		return o, err
 	}
 	if _, err := vouch.CoerceFields(o.version.Config.Fields, p.Fields); err != nil {
