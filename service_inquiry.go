@@ -198,7 +198,7 @@ func (s *Service) createInquiryTx(ctx Context, tx Tx, env Environment, in Create
 	d := &InquiryDetails{Inquiry: inq, Template: t, Version: v, Account: account}
 	var token string
 	if in.AutoCreateSession {
-		sess, tok, err := s.issueSession(ctx, tx, inq)
+		sess, tok, err := s.issueSession(ctx, tx, inq, true)
 		if err != nil {
 			return nil, "", err
 		}

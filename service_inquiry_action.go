@@ -178,7 +178,7 @@ func (s *Service) ResumeInquiry(ctx Context, env Environment, id string) (*Inqui
 		default:
 			return Errorf(ECONFLICT, "Only pending or expired inquiries can be resumed; %s is %s.", id, inq.Status)
 		}
-		if _, token, err = s.issueSession(ctx, tx, inq); err != nil {
+		if _, token, err = s.issueSession(ctx, tx, inq, true); err != nil {
 			return err
 		}
 		return tx.InquiryUpdate(ctx, inq)

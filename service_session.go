@@ -11,8 +11,9 @@ import (
 // issueSession returns a token for inq: it re-keys an unused, still valid
 // session when there is one (as Persona's resume does) and otherwise opens
 // a new session, up to MaxSessionsPerInquiry. Re-keying replaces the stored
-// hash, so an older token for that unused session stops working.
-func (s *Service) issueSession(ctx Context, tx Tx, inq *Inquiry) (*Session, string, error) {
+// hash, so an older token for that unused session stops working. With
+// reuse false it always opens a new session, for one more device.
+func (s *Service) issueSession(ctx Context, tx Tx, inq *Inquiry, reuse bool) (*Session, string, error) {
 	now := s.now()
 	sessions, err := tx.SessionListByInquiry(ctx, inq.Environment, inq.ID)
 	if err != nil {
@@ -20,7 +21,7 @@ func (s *Service) issueSession(ctx Context, tx Tx, inq *Inquiry) (*Session, stri
 	}
 	var sess *Session
 	for _, c := range sessions {
-		if c.Status == SessionNew && c.Usable(now) {
+		if reuse && c.Status == SessionNew && c.Usable(now) {
 			sess = c
 		}
 	}
@@ -61,13 +62,46 @@ func (s *Service) CreateSession(ctx Context, env Environment, inquiryID string) 
 		if err != nil {
 			return err
 		}
-		if !inq.Status.Open() || inq.Redacted() {
-			return Errorf(ECONFLICT, "Inquiry %s is %s.", inquiryID, inq.Status)
+		if err := sessionsAllowed(inq); err != nil {
+			return err
 		}
-		sess, token, err = s.issueSession(ctx, tx, inq)
+		sess, token, err = s.issueSession(ctx, tx, inq, true)
 		return err
 	})
 	return sess, token, err
+}
+
+// AddSession opens a new session on an open inquiry and returns its
+// token: POST /inquiry-sessions, for a server that hands an inquiry to one
+// more device. Unlike CreateSession and resume it never re-keys an unused
+// session, whose token another device may hold.
+func (s *Service) AddSession(ctx Context, env Environment, inquiryID string) (*Session, string, error) {
+	var sess *Session
+	var token string
+	err := s.update(ctx, func(tx Tx, w *work) error {
+		inq, _, err := s.lockInquiry(ctx, tx, env, inquiryID)
+		if err != nil {
+			return err
+		}
+		if err := sessionsAllowed(inq); err != nil {
+			return err
+		}
+		sess, token, err = s.issueSession(ctx, tx, inq, false)
+		return err
+	})
+	return sess, token, err
+}
+
+// sessionsAllowed refuses a session on an inquiry that no one can work on
+// any more: a finished, expired (resume it first) or redacted one.
+func sessionsAllowed(inq *Inquiry) error {
+	if inq.Redacted() {
+		return Errorf(ECONFLICT, "Inquiry %s has been redacted.", inq.ID)
+	}
+	if !inq.Status.Open() {
+		return Errorf(ECONFLICT, "Inquiry %s is %s.", inq.ID, inq.Status)
+	}
+	return nil
 }
 
 // AuthenticateSession checks that token opens inquiryID in env and marks

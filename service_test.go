@@ -211,6 +211,47 @@ func TestSessionCap(t *testing.T) {
 	require.Equal(t, vouch.ECONFLICT, vouch.ErrorCode(err))
 }
 
+// TestAddSession opens sessions for several devices: each keeps its own
+// token (an unused one is never re-keyed, as resume does), the cap holds,
+// and finished, expired or redacted inquiries get none.
+func TestAddSession(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	e := vouchtest.MustOpen(t)
+	id := vouchtest.Inquiry(t, e, vouch.Sandbox, vouch.CreateInquiryInput{}).Inquiry.ID
+	var tokens []string
+	seen := map[string]bool{}
+	for i := 0; i < vouch.MaxSessionsPerInquiry; i++ {
+		sess, token, err := e.Service.AddSession(ctx, vouch.Sandbox, id)
+		require.NoError(t, err)
+		require.False(t, seen[sess.ID], "session %s handed out twice", sess.ID)
+		seen[sess.ID] = true
+		require.Equal(t, vouch.SessionNew, sess.Status)
+		tokens = append(tokens, token)
+	}
+	for _, token := range tokens {
+		_, err := e.Service.AuthenticateSession(ctx, vouch.Sandbox, id, token)
+		require.NoError(t, err, "every token opens the inquiry")
+	}
+	_, _, err := e.Service.AddSession(ctx, vouch.Sandbox, id)
+	require.Equal(t, vouch.ECONFLICT, vouch.ErrorCode(err), "past the cap")
+
+	_, _, err = e.Service.AddSession(ctx, vouch.Production, id)
+	require.Equal(t, vouch.ENOTFOUND, vouch.ErrorCode(err), "other environment")
+
+	expired := vouchtest.Inquiry(t, e, vouch.Sandbox, vouch.CreateInquiryInput{}).Inquiry.ID
+	_, err = e.Service.ExpireInquiry(ctx, vouch.Sandbox, expired)
+	require.NoError(t, err)
+	_, _, err = e.Service.AddSession(ctx, vouch.Sandbox, expired)
+	require.Equal(t, vouch.ECONFLICT, vouch.ErrorCode(err), "expired: resume first")
+
+	redacted := vouchtest.Inquiry(t, e, vouch.Sandbox, vouch.CreateInquiryInput{}).Inquiry.ID
+	_, err = e.Service.RedactInquiry(ctx, vouch.Sandbox, redacted)
+	require.NoError(t, err)
+	_, _, err = e.Service.AddSession(ctx, vouch.Sandbox, redacted)
+	require.Equal(t, vouch.ECONFLICT, vouch.ErrorCode(err), "redacted")
+}
+
 func TestExpireIfDue_NotYet(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()

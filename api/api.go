@@ -74,6 +74,7 @@ func NewHandler(svc *vouch.Service, cfg Config) http.Handler {
 	route("POST /api/v1/inquiries/{id}/set-tags", h.setInquiryTags)
 	route("POST /api/v1/inquiries/{id}/perform-simulate-actions", h.performSimulateActions)
 
+	route("POST /api/v1/inquiry-sessions", h.createSession)
 	route("GET /api/v1/inquiry-sessions", h.listSessions)
 	route("GET /api/v1/inquiry-sessions/{id}", h.getSession)
 	route("POST /api/v1/inquiry-sessions/{id}/expire", h.expireSession)

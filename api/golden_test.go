@@ -70,6 +70,7 @@ func TestGolden(t *testing.T) {
 		{"event", http.MethodGet, "/api/v1/events/{evt}", ""},
 		{"event-list", http.MethodGet, "/api/v1/events?filter[object-id]={ver}", ""},
 		{"account", http.MethodGet, "/api/v1/accounts/{act}", ""},
+		{"session-created", http.MethodPost, "/api/v1/inquiry-sessions", `{"data":{"attributes":{"inquiry-id":"{vinq}"}}}`},
 		{"template", http.MethodGet, "/api/v1/inquiry-templates/{tmpl}", ""},
 		{"template-version", http.MethodGet, "/api/v1/inquiry-template-versions/{tmplv}", ""},
 		{"error", http.MethodPost, "/api/v1/inquiries", `{"data":{"attributes":{"inquiry-template-id":"{tmpl}","fields":{"age":"x"}}}}`},

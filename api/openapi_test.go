@@ -420,6 +420,7 @@ var openAPIGolden = map[string]struct{ op, status string }{
 	"inquiry-created":  {"POST /inquiries", "201"},
 	"inquiry-list":     {"GET /inquiries", "200"},
 	"inquiry-pending":  {"GET /inquiries/{id}", "200"},
+	"session-created":  {"POST /inquiry-sessions", "201"},
 	"template":         {"GET /inquiry-templates/{id}", "200"},
 	"template-version": {"GET /inquiry-template-versions/{id}", "200"},
 	"verification":     {"GET /verifications/{id}", "200"},

@@ -33,6 +33,40 @@ func (h *handler) listSessions(r *http.Request, c *call) (*reply, error) {
 	return q.listReply(r, p, renderSessions(list), more), nil
 }
 
+// createSessionRequest is the body of POST /inquiry-sessions.
+type createSessionRequest struct {
+	Data struct {
+		Type       string `json:"type"`
+		Attributes struct {
+			InquiryID string `json:"inquiry-id"`
+		} `json:"attributes"`
+	} `json:"data"`
+}
+
+// createSession is POST /inquiry-sessions: a new session on an open
+// inquiry (at most vouch.MaxSessionsPerInquiry), with its token in
+// meta.session-token, the only time the token is shown.
+func (h *handler) createSession(r *http.Request, c *call) (*reply, error) {
+	var req createSessionRequest
+	if err := decodeBody(c.body, &req, false); err != nil {
+		return nil, err
+	}
+	if err := checkType(req.Data.Type, TypeSession); err != nil {
+		return nil, err
+	}
+	id := req.Data.Attributes.InquiryID
+	if id == "" {
+		return nil, vouch.FieldError("inquiry-id", "inquiry-id is required.")
+	}
+	sess, token, err := h.svc.AddSession(r.Context(), c.env, id)
+	if err != nil {
+		return nil, err
+	}
+	doc := single(RenderSession(sess))
+	doc.Meta = map[string]any{"session-token": token}
+	return &reply{status: http.StatusCreated, doc: doc, objectID: sess.InquiryID}, nil
+}
+
 // expireSession is POST /inquiry-sessions/{id}/expire: the session's token
 // stops opening the inquiry at once.
 func (h *handler) expireSession(r *http.Request, c *call) (*reply, error) {

@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/require"
 )
 
 // TestInquirySessions covers the session endpoints. The fixtures hold one
@@ -52,6 +54,43 @@ func TestInquirySessions(t *testing.T) {
 		{name: "ExpireAllTooMany", method: http.MethodPost, path: "/api/v1/inquiry-sessions/expire-all",
 			body:   `{"meta":{"inquiry-ids":[` + many + `]}}`,
 			status: 400, err: `{"errors":[{"title":"Bad Request","details":"inquiry-ids must list 1 to 100 inquiry ids.","source":{"pointer":"/meta/inquiry-ids"}}]}`},
+		{name: "Create", method: http.MethodPost, path: "/api/v1/inquiry-sessions",
+			body:   `{"data":{"type":"inquiry-session","attributes":{"inquiry-id":"{vinq}"}}}`,
+			status: 201,
+			json: map[string]any{
+				"data.type": "inquiry-session", "data.attributes.status": "new",
+				"data.relationships.inquiry.data.id": "{vinq}",
+			},
+			present: []string{"data.id", "meta.session-token", "data.attributes.expires-at"}},
+		{name: "CreateCamelCase", method: http.MethodPost, path: "/api/v1/inquiry-sessions",
+			headers: map[string]string{"Key-Inflection": "camel"},
+			body:    `{"data":{"attributes":{"inquiryId":"{inq}"}}}`,
+			status:  201, json: map[string]any{"data.relationships.inquiry.data.id": "{inq}"},
+			present: []string{"meta.sessionToken"}},
+		{name: "CreateNoInquiry", method: http.MethodPost, path: "/api/v1/inquiry-sessions",
+			body:   `{"data":{"attributes":{}}}`,
+			status: 400, err: `{"errors":[{"title":"Bad Request","details":"inquiry-id is required.","source":{"pointer":"/data/attributes/inquiry-id"}}]}`},
+		{name: "CreateUnknownInquiry", method: http.MethodPost, path: "/api/v1/inquiry-sessions",
+			body:   `{"data":{"attributes":{"inquiry-id":"inq_missing"}}}`,
+			status: 404, err: `{"errors":[{"title":"Not Found","details":"Inquiry inq_missing not found."}]}`},
+		{name: "CreateOtherEnvironment", method: http.MethodPost, path: "/api/v1/inquiry-sessions",
+			body:   `{"data":{"attributes":{"inquiry-id":"{prod_inq}"}}}`,
+			status: 404, err: `{"errors":[{"title":"Not Found","details":"Inquiry {prod_inq} not found."}]}`},
+		{name: "CreateWrongType", method: http.MethodPost, path: "/api/v1/inquiry-sessions",
+			body:   `{"data":{"type":"inquiry","attributes":{"inquiry-id":"{inq}"}}}`,
+			status: 400, err: `{"errors":[{"title":"Bad Request","details":"data.type must be inquiry-session.","source":{"pointer":"/data/type"}}]}`},
+		{name: "CreateUnknownKey", method: http.MethodPost, path: "/api/v1/inquiry-sessions",
+			body:   `{"data":{"attributes":{"inquiry-id":"{inq}","device":"x"}}}`,
+			status: 400, err: `{"errors":[{"title":"Bad Request","details":"Unknown key \"device\".","source":{"pointer":"/data/attributes/device"}}]}`},
+		{name: "CreateNoBody", method: http.MethodPost, path: "/api/v1/inquiry-sessions",
+			status: 400, err: `{"errors":[{"title":"Bad Request","details":"The request body must be a JSON object."}]}`},
+		{name: "CreateExpired", method: http.MethodPost, path: "/api/v1/inquiry-sessions",
+			prepare: func(t *testing.T, b *bundle) {
+				res, body := b.do(t, http.MethodPost, "/api/v1/inquiries/"+b.fx.inquiry+"/expire", b.sandbox, "", nil)
+				require.Equal(t, http.StatusOK, res.StatusCode, string(body))
+			},
+			body:   `{"data":{"attributes":{"inquiry-id":"{inq}"}}}`,
+			status: 409, err: `{"errors":[{"title":"Conflict","details":"Inquiry {inq} is expired."}]}`},
 		{name: "ExpireAllNoBody", method: http.MethodPost, path: "/api/v1/inquiry-sessions/expire-all",
 			status: 400, err: `{"errors":[{"title":"Bad Request","details":"The request body must be a JSON object."}]}`},
 	})
