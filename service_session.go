@@ -53,22 +53,10 @@ func (s *Service) issueSession(ctx Context, tx Tx, inq *Inquiry, reuse bool) (*S
 }
 
 // CreateSession opens a session on an open inquiry and returns its token;
-// the hosted flow calls it when it creates or first opens an inquiry.
+// the hosted flow calls it when it creates or first opens an inquiry. Like
+// resume, it re-keys an unused session rather than open another.
 func (s *Service) CreateSession(ctx Context, env Environment, inquiryID string) (*Session, string, error) {
-	var sess *Session
-	var token string
-	err := s.update(ctx, func(tx Tx, w *work) error {
-		inq, _, err := s.lockInquiry(ctx, tx, env, inquiryID)
-		if err != nil {
-			return err
-		}
-		if err := sessionsAllowed(inq); err != nil {
-			return err
-		}
-		sess, token, err = s.issueSession(ctx, tx, inq, true)
-		return err
-	})
-	return sess, token, err
+	return s.openSession(ctx, env, inquiryID, true)
 }
 
 // AddSession opens a new session on an open inquiry and returns its
@@ -76,6 +64,12 @@ func (s *Service) CreateSession(ctx Context, env Environment, inquiryID string) 
 // more device. Unlike CreateSession and resume it never re-keys an unused
 // session, whose token another device may hold.
 func (s *Service) AddSession(ctx Context, env Environment, inquiryID string) (*Session, string, error) {
+	return s.openSession(ctx, env, inquiryID, false)
+}
+
+// openSession issues a session on an open inquiry, re-keying an unused
+// one when reuse is true (see issueSession).
+func (s *Service) openSession(ctx Context, env Environment, inquiryID string, reuse bool) (*Session, string, error) {
 	var sess *Session
 	var token string
 	err := s.update(ctx, func(tx Tx, w *work) error {
@@ -86,7 +80,7 @@ func (s *Service) AddSession(ctx Context, env Environment, inquiryID string) (*S
 		if err := sessionsAllowed(inq); err != nil {
 			return err
 		}
-		sess, token, err = s.issueSession(ctx, tx, inq, false)
+		sess, token, err = s.issueSession(ctx, tx, inq, reuse)
 		return err
 	})
 	return sess, token, err
