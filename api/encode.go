@@ -12,10 +12,10 @@ import (
 // §4.2): a type, an opaque id, kebab-case attributes and relationships.
 // Attributes and Relationships are a map[string]any and a
 // map[string]Relationship for most resources, because several carry
-// open-ended keys (a verification's extracted data). The inquiry, the
-// resource lists and webhooks serve most, has structs instead: encoding a
-// map sorts its keys on every call, which was a third of the time of a
-// page of inquiries.
+// open-ended keys (a verification's extracted data). The inquiry has
+// structs instead, because it is what lists and webhooks serve most and
+// encoding a map sorts its keys on every call, which was a third of the
+// time of a page of inquiries (see render_inquiry.go).
 type Resource struct {
 	Type          string `json:"type"`
 	ID            string `json:"id"`
