@@ -131,6 +131,10 @@ type CreateInquiryInput struct {
 
 	// AutoCreateSession asks for a session token in the same call.
 	AutoCreateSession bool
+	// AutoCreateOneTimeLink asks for a one-time link in the same call,
+	// lasting OneTimeLinkExpiresIn seconds (nil = DefaultLinkExpiry).
+	AutoCreateOneTimeLink bool
+	OneTimeLinkExpiresIn  *int64
 
 	// ClientSide marks a creation the hosted flow makes for a browser,
 	// with no API key behind it. It is refused when the template is

@@ -39,6 +39,7 @@ type Service struct {
 	OnTransition func(from, to InquiryStatus)
 
 	tokenKey   []byte // derived once from the master key
+	linkKey    []byte // derives one-time link codes (service_link.go)
 	derivedKey []byte // seals values that belong to no inquiry
 
 	authMu    sync.Mutex
@@ -86,6 +87,7 @@ func NewService(store Store, keys *Keyring, blobs BlobStore) *Service {
 		Logger:     slog.Default(),
 		Issuer:     "vouch",
 		tokenKey:   keys.DeriveKey("session-token"),
+		linkKey:    keys.DeriveKey("one-time-link"),
 		derivedKey: keys.DeriveKey("unowned-sealed-values"),
 		authCache:  map[string]authEntry{},
 		versions:   map[string]*TemplateVersion{},

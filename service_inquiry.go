@@ -15,6 +15,9 @@ type InquiryDetails struct {
 	Account       *Account // nil when the inquiry has none
 	Sessions      []*Session
 	Verifications []*Verification
+	// OneTimeLink is the link CreateInquiry made when asked for one
+	// (AutoCreateOneTimeLink); nil everywhere else.
+	OneTimeLink *OneTimeLink
 }
 
 // CreateInquiry creates an inquiry from a template (or a pinned version),
@@ -67,6 +70,9 @@ func validateCreate(in CreateInquiryInput) error {
 		return FieldError("note", "note must be at most %d characters.", MaxNoteLength)
 	}
 	if err := validateTags(in.Tags); err != nil {
+		return err
+	}
+	if err := ValidateLinkExpiry("one-time-link-expiration-seconds", in.OneTimeLinkExpiresIn); err != nil {
 		return err
 	}
 	for name, v := range map[string]*int64{
@@ -203,6 +209,14 @@ func (s *Service) createInquiryTx(ctx Context, tx Tx, env Environment, in Create
 			return nil, "", err
 		}
 		d.Sessions, token = []*Session{sess}, tok
+	}
+	if in.AutoCreateOneTimeLink {
+		sess := newSession(inq, now)
+		d.OneTimeLink = s.attachLink(sess, in.OneTimeLinkExpiresIn, now)
+		if err := tx.SessionInsert(ctx, sess); err != nil {
+			return nil, "", fmt.Errorf("save session: %w", err)
+		}
+		d.Sessions = append(d.Sessions, sess)
 	}
 	return d, token, nil
 }

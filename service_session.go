@@ -21,7 +21,9 @@ func (s *Service) issueSession(ctx Context, tx Tx, inq *Inquiry, reuse bool) (*S
 	}
 	var sess *Session
 	for _, c := range sessions {
-		if reuse && c.Status == SessionNew && c.Usable(now) {
+		// A session handed out as a one-time link is the link's: re-keying
+		// it here would give its token to two holders.
+		if reuse && c.Status == SessionNew && c.Usable(now) && c.Link == nil {
 			sess = c
 		}
 	}
@@ -30,14 +32,7 @@ func (s *Service) issueSession(ctx Context, tx Tx, inq *Inquiry, reuse bool) (*S
 		if len(sessions) >= MaxSessionsPerInquiry {
 			return nil, "", Errorf(ECONFLICT, "Inquiry %s has reached its limit of %d sessions.", inq.ID, MaxSessionsPerInquiry)
 		}
-		// A session expires with the inquiry as it stands now; later
-		// changes to the inquiry's expiry do not move it (spec §3.3).
-		exp := now.Add(DefaultExpiry)
-		if inq.ExpiresAt != nil && inq.ExpiresAt.After(now) {
-			exp = *inq.ExpiresAt
-		}
-		sess = &Session{ID: NewID(PrefixSession), Environment: inq.Environment, InquiryID: inq.ID,
-			Status: SessionNew, CreatedAt: now, ExpiresAt: exp}
+		sess = newSession(inq, now)
 	}
 	token, jti := signToken(s.tokenKey, s.Issuer, sess, now)
 	sess.TokenHash = HashSecret(jti)
@@ -50,6 +45,18 @@ func (s *Service) issueSession(ctx Context, tx Tx, inq *Inquiry, reuse bool) (*S
 		return nil, "", fmt.Errorf("save session: %w", err)
 	}
 	return sess, token, nil
+}
+
+// newSession returns a new, unsaved session of inq. A session expires with
+// the inquiry as it stands now; later changes to the inquiry's expiry do
+// not move it (spec §3.3).
+func newSession(inq *Inquiry, now time.Time) *Session {
+	exp := now.Add(DefaultExpiry)
+	if inq.ExpiresAt != nil && inq.ExpiresAt.After(now) {
+		exp = *inq.ExpiresAt
+	}
+	return &Session{ID: NewID(PrefixSession), Environment: inq.Environment, InquiryID: inq.ID,
+		Status: SessionNew, CreatedAt: now, ExpiresAt: exp}
 }
 
 // CreateSession opens a session on an open inquiry and returns its token;

@@ -33,6 +33,19 @@ type Session struct {
 	StartedAt *time.Time
 	ExpiresAt time.Time
 	ExpiredAt *time.Time
+	// Link is the one-time link the session was handed out with, nil for
+	// a session opened with a token (see service_link.go).
+	Link *SessionLink `json:"-"`
+}
+
+// SessionLink is a one-time link to a session. The row keeps only the
+// hash of its code; the code itself is derived again from the session id
+// and CreatedAt when it must be shown a second time.
+type SessionLink struct {
+	Hash      []byte
+	CreatedAt time.Time
+	ExpiresAt time.Time
+	UsedAt    *time.Time // first use; the link works until LinkGrace after it
 }
 
 // Usable reports whether the session can still open its inquiry at now.

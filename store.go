@@ -81,6 +81,9 @@ type Tx interface {
 	SessionInsert(ctx Context, s *Session) error
 	SessionGetByID(ctx Context, env Environment, id string) (*Session, error)
 	SessionUpdate(ctx Context, s *Session) error
+	// SessionGetByLinkHash returns the session whose one-time link has
+	// the code hash, ENOTFOUND when none in env has.
+	SessionGetByLinkHash(ctx Context, env Environment, hash []byte) (*Session, error)
 	// SessionListByInquiry returns the sessions of the inquiries, oldest
 	// first. A list of inquiries reads all their sessions in one query.
 	SessionListByInquiry(ctx Context, env Environment, inquiryIDs ...string) ([]*Session, error)

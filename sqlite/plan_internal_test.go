@@ -91,6 +91,10 @@ func TestQueriesUseTheirIndexes(t *testing.T) {
 			_, _, err := tx.SessionList(ctx, vouch.SessionFilter{Environment: vouch.Sandbox, InquiryID: str("inq_x")})
 			return err
 		})},
+		{"session of a one-time link", "inquiry_sessions", "inquiry_sessions_link", view(func(tx vouch.Tx) error {
+			_, err := tx.SessionGetByLinkHash(ctx, vouch.Sandbox, vouch.HashSecret("code"))
+			return ignoreNotFound(err)
+		})},
 		{"sessions", "inquiry_sessions", "inquiry_sessions_list", view(func(tx vouch.Tx) error {
 			_, _, err := tx.SessionList(ctx, vouch.SessionFilter{Environment: vouch.Sandbox})
 			return err

@@ -102,6 +102,59 @@ func testSession(t *testing.T, newStore NewStoreFunc) {
 			func(s *vouch.Session) any { return s })
 	})
 
+	t.Run("OneTimeLink", func(t *testing.T) {
+		t.Parallel()
+		s := newStore(t)
+		inq := inquiry(vouch.Sandbox, now())
+		insertInquiries(t, s, inq)
+		base := now()
+		plain, linked := session(inq, base), session(inq, base)
+		linked.Link = &vouch.SessionLink{Hash: vouch.HashSecret("code-1"), CreatedAt: base, ExpiresAt: base.Add(time.Hour)}
+		update(t, s, func(tx vouch.Tx) error {
+			require.NoError(t, tx.SessionInsert(ctx, plain))
+			return tx.SessionInsert(ctx, linked)
+		})
+		byHash := func(env vouch.Environment, code string) (*vouch.Session, error) {
+			return get(t, s, func(tx vouch.Tx) (*vouch.Session, error) {
+				return tx.SessionGetByLinkHash(ctx, env, vouch.HashSecret(code))
+			})
+		}
+		got, err := byHash(vouch.Sandbox, "code-1")
+		require.NoError(t, err)
+		require.Equal(t, linked, got)
+		got, err = get(t, s, func(tx vouch.Tx) (*vouch.Session, error) { return tx.SessionGetByID(ctx, vouch.Sandbox, plain.ID) })
+		require.NoError(t, err)
+		require.Nil(t, got.Link)
+		_, err = byHash(vouch.Production, "code-1")
+		requireCode(t, err, vouch.ENOTFOUND)
+		_, err = byHash(vouch.Sandbox, "code-2")
+		requireCode(t, err, vouch.ENOTFOUND)
+
+		// A new link replaces the old one, whose code stops finding it;
+		// a use is kept.
+		linked.Link = &vouch.SessionLink{Hash: vouch.HashSecret("code-2"), CreatedAt: base.Add(time.Second),
+			ExpiresAt: base.Add(2 * time.Hour), UsedAt: ptr(base.Add(3 * time.Second))}
+		update(t, s, func(tx vouch.Tx) error { return tx.SessionUpdate(ctx, linked) })
+		got, err = byHash(vouch.Sandbox, "code-2")
+		require.NoError(t, err)
+		require.Equal(t, linked, got)
+		_, err = byHash(vouch.Sandbox, "code-1")
+		requireCode(t, err, vouch.ENOTFOUND)
+
+		// Two sessions cannot share a link.
+		other := session(inq, base)
+		other.Link = &vouch.SessionLink{Hash: vouch.HashSecret("code-2"), CreatedAt: base, ExpiresAt: base.Add(time.Hour)}
+		err = s.Update(ctx, func(tx vouch.Tx) error { return tx.SessionInsert(ctx, other) })
+		require.Error(t, err)
+
+		// Dropping the link clears every link column.
+		linked.Link = nil
+		update(t, s, func(tx vouch.Tx) error { return tx.SessionUpdate(ctx, linked) })
+		got, err = get(t, s, func(tx vouch.Tx) (*vouch.Session, error) { return tx.SessionGetByID(ctx, vouch.Sandbox, linked.ID) })
+		require.NoError(t, err)
+		require.Equal(t, linked, got)
+	})
+
 	t.Run("Errors", func(t *testing.T) {
 		t.Parallel()
 		s := newStore(t)

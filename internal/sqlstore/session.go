@@ -9,17 +9,21 @@ import (
 	"github.com/vouch-id/vouch"
 )
 
-const sessionColumns = `id, environment, inquiry_id, status, token_hash, created_at, started_at, expires_at, expired_at`
+const sessionColumns = `id, environment, inquiry_id, status, token_hash, created_at, started_at, expires_at, expired_at,
+	link_hash, link_created_at, link_expires_at, link_used_at`
 
 // scanSession reads one row of sessionColumns.
 func scanSession(sc scanner) (*vouch.Session, error) {
 	var (
-		s                    vouch.Session
-		env, status          string
-		createdAt, expiresAt int64
-		started, expired     sql.NullInt64
+		s                                  vouch.Session
+		env, status                        string
+		createdAt, expiresAt               int64
+		started, expired                   sql.NullInt64
+		linkHash                           []byte
+		linkCreated, linkExpires, linkUsed sql.NullInt64
 	)
-	if err := sc.Scan(&s.ID, &env, &s.InquiryID, &status, &s.TokenHash, &createdAt, &started, &expiresAt, &expired); err != nil {
+	if err := sc.Scan(&s.ID, &env, &s.InquiryID, &status, &s.TokenHash, &createdAt, &started, &expiresAt, &expired,
+		&linkHash, &linkCreated, &linkExpires, &linkUsed); err != nil {
 		return nil, err
 	}
 	s.Environment = vouch.Environment(env)
@@ -27,7 +31,20 @@ func scanSession(sc scanner) (*vouch.Session, error) {
 	s.TokenHash = fromBlob(s.TokenHash)
 	s.CreatedAt, s.ExpiresAt = fromMicros(createdAt), fromMicros(expiresAt)
 	s.StartedAt, s.ExpiredAt = fromNullMicros(started), fromNullMicros(expired)
+	if len(linkHash) > 0 {
+		s.Link = &vouch.SessionLink{Hash: linkHash, CreatedAt: fromMicros(linkCreated.Int64),
+			ExpiresAt: fromMicros(linkExpires.Int64), UsedAt: fromNullMicros(linkUsed)}
+	}
 	return &s, nil
+}
+
+// linkValues are the link columns of s, all NULL when it has no link.
+func linkValues(s *vouch.Session) []any {
+	if s.Link == nil {
+		return []any{nil, nil, nil, nil}
+	}
+	l := s.Link
+	return []any{blob(l.Hash), micros(l.CreatedAt), micros(l.ExpiresAt), nullMicros(l.UsedAt)}
 }
 
 // SessionInsert implements vouch.Tx. The inquiry must exist (EINVALID).
@@ -35,9 +52,10 @@ func (t *Tx) SessionInsert(ctx context.Context, s *vouch.Session) error {
 	if err := checkEnv(s.Environment); err != nil {
 		return err
 	}
-	return t.insert(ctx, "Session", s.ID, "INSERT INTO inquiry_sessions ("+sessionColumns+") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-		s.ID, string(s.Environment), s.InquiryID, string(s.Status), blob(s.TokenHash),
-		micros(s.CreatedAt), nullMicros(s.StartedAt), micros(s.ExpiresAt), nullMicros(s.ExpiredAt))
+	args := append([]any{s.ID, string(s.Environment), s.InquiryID, string(s.Status), blob(s.TokenHash),
+		micros(s.CreatedAt), nullMicros(s.StartedAt), micros(s.ExpiresAt), nullMicros(s.ExpiredAt)}, linkValues(s)...)
+	return t.insert(ctx, "Session", s.ID, "INSERT INTO inquiry_sessions ("+sessionColumns+") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		args...)
 }
 
 // SessionGetByID implements vouch.Tx.
@@ -53,10 +71,22 @@ func (t *Tx) SessionGetByID(ctx context.Context, env vouch.Environment, id strin
 // SessionUpdate implements vouch.Tx. The inquiry, environment and creation
 // time never change.
 func (t *Tx) SessionUpdate(ctx context.Context, s *vouch.Session) error {
+	args := append([]any{string(s.Status), blob(s.TokenHash), nullMicros(s.StartedAt), micros(s.ExpiresAt),
+		nullMicros(s.ExpiredAt)}, linkValues(s)...)
 	return t.update(ctx, "Session", s.ID, `UPDATE inquiry_sessions SET status = ?, token_hash = ?,
-		started_at = ?, expires_at = ?, expired_at = ? WHERE environment = ? AND id = ?`,
-		string(s.Status), blob(s.TokenHash), nullMicros(s.StartedAt), micros(s.ExpiresAt),
-		nullMicros(s.ExpiredAt), string(s.Environment), s.ID)
+		started_at = ?, expires_at = ?, expired_at = ?,
+		link_hash = ?, link_created_at = ?, link_expires_at = ?, link_used_at = ?
+		WHERE environment = ? AND id = ?`, append(args, string(s.Environment), s.ID)...)
+}
+
+// SessionGetByLinkHash implements vouch.Tx.
+func (t *Tx) SessionGetByLinkHash(ctx context.Context, env vouch.Environment, hash []byte) (*vouch.Session, error) {
+	row := t.queryRow(ctx, "SELECT "+sessionColumns+" FROM inquiry_sessions WHERE link_hash = ? AND environment = ?", hash, string(env))
+	s, err := scanSession(row)
+	if err != nil {
+		return nil, t.getErr(err, "One-time link", "")
+	}
+	return s, nil
 }
 
 // SessionList implements vouch.Tx.
