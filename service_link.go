@@ -202,41 +202,59 @@ func (s *Service) RedeemOneTimeLink(ctx Context, code string) (*Session, string,
 		return nil, "", bad
 	}
 	hash := HashSecret(code)
-	for _, env := range []Environment{Production, Sandbox} {
-		var sess *Session
-		var token string
-		err := s.update(ctx, func(tx Tx, w *work) error {
-			first, err := tx.SessionGetByLinkHash(ctx, env, hash)
-			if err != nil {
+	// Find the link in a read transaction first: a made-up code must not
+	// cost a turn of the single writer.
+	var env Environment
+	err := s.Store.View(ctx, func(tx Tx) error {
+		for _, e := range []Environment{Production, Sandbox} {
+			_, err := tx.SessionGetByLinkHash(ctx, e, hash)
+			if err == nil {
+				env = e
+				return nil
+			} else if ErrorCode(err) != ENOTFOUND {
 				return err
 			}
-			inq, _, err := s.lockInquiry(ctx, tx, env, first.InquiryID)
-			if err != nil {
-				return err
-			}
-			if sess, err = tx.SessionGetByLinkHash(ctx, env, hash); err != nil {
-				return err
-			}
-			now := s.now()
-			l := sess.Link
-			if sessionsAllowed(inq) != nil || !sess.Usable(now) || !now.Before(l.ExpiresAt) ||
-				l.UsedAt != nil && !now.Before(l.UsedAt.Add(LinkGrace)) {
-				return bad
-			}
-			if l.UsedAt == nil {
-				l.UsedAt = timePtr(now)
-			}
-			var jti string
-			token, jti = signToken(s.tokenKey, s.Issuer, sess, now)
-			sess.TokenHash = HashSecret(jti)
-			return tx.SessionUpdate(ctx, sess)
-		})
-		if ErrorCode(err) == ENOTFOUND {
-			continue
-		} else if err != nil {
-			return nil, "", err
 		}
-		return sess, token, nil
+		return nil
+	})
+	if err != nil {
+		return nil, "", err
+	} else if env == "" {
+		return nil, "", bad
 	}
-	return nil, "", bad
+	var sess *Session
+	var token string
+	err = s.update(ctx, func(tx Tx, w *work) error {
+		first, err := tx.SessionGetByLinkHash(ctx, env, hash)
+		if err != nil {
+			return err
+		}
+		inq, _, err := s.lockInquiry(ctx, tx, env, first.InquiryID)
+		if err != nil {
+			return err
+		}
+		// Read again under the inquiry's lock, as AuthenticateSession does.
+		if sess, err = tx.SessionGetByLinkHash(ctx, env, hash); err != nil {
+			return err
+		}
+		now := s.now()
+		l := sess.Link
+		if sessionsAllowed(inq) != nil || !sess.Usable(now) || !now.Before(l.ExpiresAt) ||
+			l.UsedAt != nil && !now.Before(l.UsedAt.Add(LinkGrace)) {
+			return bad
+		}
+		if l.UsedAt == nil {
+			l.UsedAt = timePtr(now)
+		}
+		var jti string
+		token, jti = signToken(s.tokenKey, s.Issuer, sess, now)
+		sess.TokenHash = HashSecret(jti)
+		return tx.SessionUpdate(ctx, sess)
+	})
+	if ErrorCode(err) == ENOTFOUND {
+		return nil, "", bad // replaced or gone since the first read
+	} else if err != nil {
+		return nil, "", err
+	}
+	return sess, token, nil
 }
