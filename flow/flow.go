@@ -21,7 +21,14 @@ const (
 	RouteWidget  = "/widget"
 	RouteVerify  = "/verify"
 	RoutePreload = "/preload"
+	// RouteShortLink is the short form of a one-time link, for SMS and QR
+	// codes: it redirects to /verify?code=… (spec §7).
+	RouteShortLink = "/l/{code}"
 )
+
+// PageRoutes are the routes above, which a server mounts for GET beside
+// the flow's own routes under /flow/.
+var PageRoutes = []string{RouteWidget, RouteVerify, RoutePreload, RouteShortLink}
 
 // Routes used only by the flow's own page (flow.js). They are ours to
 // change, but keep them in one place. {env} is the inquiry's environment.
@@ -99,6 +106,7 @@ func NewHandler(svc *vouch.Service, cfg Config) (*Handler, error) {
 	h.mux.HandleFunc("GET "+RouteWidget, h.widget)
 	h.mux.HandleFunc("GET "+RouteVerify, h.verify)
 	h.mux.HandleFunc("GET "+RoutePreload, h.preload)
+	h.mux.HandleFunc("GET "+RouteShortLink, h.shortLink)
 	h.mux.Handle("GET "+RouteStatic+"{file}", http.StripPrefix(RouteStatic, staticHandler(static)))
 	h.mux.HandleFunc("POST "+RouteLegacyCreate, h.legacyCreate)
 	h.mux.HandleFunc("POST "+RouteStep, h.submitStep)

@@ -116,6 +116,10 @@ func ParseParams(q url.Values) (*Params, error) {
 	}
 	hasTemplate := p.TemplateID != "" || p.LegacyTemplateID != "" || p.TemplateVersionID != ""
 	switch {
+	case p.Code != "" && (hasTemplate || p.InquiryID != "" || p.SessionToken != ""):
+		return nil, configError("code", "A one-time link cannot be combined with a template, an inquiry-id or a session-token.")
+	case p.Code != "":
+		// A one-time link names its inquiry itself.
 	case hasTemplate && p.InquiryID != "":
 		return nil, configError("inquiry-id", "Give either a template or an inquiry-id, not both.")
 	case !hasTemplate && p.InquiryID == "":

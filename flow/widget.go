@@ -5,6 +5,7 @@ package flow
 import (
 	"context"
 	"net/http"
+	"net/url"
 
 	"github.com/vouch-id/vouch"
 	"github.com/vouch-id/vouch/web/ratelimit"
@@ -48,6 +49,13 @@ func (h *Handler) page(w http.ResponseWriter, r *http.Request, hosted bool) {
 	p.IsWebview = p.IsWebview && hosted
 	if p.IsWebview && p.RedirectURI == "" {
 		p.RedirectURI = WebviewCallback
+	}
+	if !hosted && p.Code != "" {
+		// Spec §7: a one-time link is for a browser; the SDKs take an
+		// inquiry id and a session token.
+		err := configError("code", "A one-time link opens in the hosted flow (/verify) only.")
+		h.renderPageError(w, r, nonce, p, hosted, err, ancestorsBeforeTemplate(r, hosted))
+		return
 	}
 	if !hosted && p.IframeOrigin == "" {
 		err := configError("iframe-origin", "iframe-origin is required.")
@@ -107,6 +115,9 @@ func ancestorsBeforeTemplate(r *http.Request, hosted bool) string {
 // be framed by the template's origins.
 func (h *Handler) open(r *http.Request, p *Params) (*opened, error) {
 	ctx := r.Context()
+	if p.Code != "" {
+		return h.openLink(ctx, p)
+	}
 	if p.InquiryID != "" {
 		return h.openInquiry(ctx, p)
 	}
@@ -242,6 +253,28 @@ func (h *Handler) openInquiry(ctx context.Context, p *Params) (*opened, error) {
 		return o, nil
 	}
 	return nil, configError("inquiry-id", "Inquiry %s does not exist.", p.InquiryID)
+}
+
+// openLink opens the inquiry of a one-time link (spec §7). Redeeming the
+// link gives its session a fresh token, and the page goes on as if it had
+// been opened with that inquiry-id and session-token. A link that does not
+// work is the same unauthenticated answer as a bad token.
+func (h *Handler) openLink(ctx context.Context, p *Params) (*opened, error) {
+	sess, token, err := h.svc.RedeemOneTimeLink(ctx, p.Code)
+	if err != nil {
+		return nil, err
+	}
+	p.InquiryID, p.SessionToken, p.Environment = sess.InquiryID, token, sess.Environment
+	return h.openInquiry(ctx, p)
+}
+
+// shortLink serves the short form of a one-time link: a redirect to the
+// long form. It looks nothing up, so it spends nothing of the link and
+// answers every code alike.
+func (h *Handler) shortLink(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Referrer-Policy", "no-referrer")
+	http.Redirect(w, r, RouteVerify+"?"+url.Values{"code": {r.PathValue("code")}}.Encode(), http.StatusSeeOther)
 }
 
 // preload serves /preload, which the SDK loads in a hidden iframe to warm

@@ -122,7 +122,7 @@ func (s *Server) routes() (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, route := range []string{flow.RouteWidget, flow.RouteVerify, flow.RoutePreload} {
+	for _, route := range flow.PageRoutes {
 		mux.Handle("GET "+route, flowHandler)
 	}
 	mux.Handle("/flow/", flowHandler)

@@ -12,6 +12,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/require"
 
+	"github.com/vouch-id/vouch"
 	"github.com/vouch-id/vouch/internal/browsertest"
 )
 
@@ -45,6 +46,31 @@ func TestHostedFlow(t *testing.T) {
 		require.True(t, strings.HasPrefix(u.Query().Get("inquiry-id"), "inq_"))
 		require.Equal(t, "user-9", u.Query().Get("reference-id"))
 		require.Equal(t, "completed", u.Query().Get("status"))
+	})
+
+	t.Run("OneTimeLink", func(t *testing.T) {
+		t.Parallel()
+		bg := context.Background()
+		tm := v.template(t, false, formTemplate())
+		d, _, err := v.svc.CreateInquiry(bg, vouch.Sandbox, vouch.CreateInquiryInput{TemplateID: tm.ID,
+			Fields: map[string]any{"name_first": "Jane"}})
+		require.NoError(t, err)
+		_, link, err := v.svc.GenerateOneTimeLink(bg, vouch.Sandbox, d.Inquiry.ID, nil)
+		require.NoError(t, err)
+		ctx := newBrowser(t, browsertest.Options{Width: 360, Height: 740})
+		// The short form, as a phone opens it from a QR code.
+		require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(v.url+"/l/"+link.Code)))
+		r := &run{t: t, v: v, ctx: ctx, frame: ctx}
+		r.waitStep("start")
+		r.eval(`document.getElementById('continue').click()`)
+		r.waitStep("about-you")
+		fillForm(r)
+		r.waitStep("done")
+		got, err := v.svc.FindInquiryByID(bg, vouch.Sandbox, d.Inquiry.ID)
+		require.NoError(t, err)
+		require.Equal(t, vouch.InquiryCompleted, got.Inquiry.Status)
+		require.Len(t, got.Sessions, 1, "the page worked on the link's session")
+		require.Equal(t, vouch.SessionActive, got.Sessions[0].Status)
 	})
 
 	t.Run("WebviewCancel", func(t *testing.T) {

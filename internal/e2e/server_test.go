@@ -78,7 +78,7 @@ func startVouch(t *testing.T) *vouchServer {
 	fh, err := flow.NewHandler(svc, flow.Config{Logger: logger})
 	require.NoError(t, err)
 	mux := http.NewServeMux()
-	for _, route := range []string{flow.RouteWidget, flow.RouteVerify, flow.RoutePreload} {
+	for _, route := range flow.PageRoutes {
 		mux.Handle("GET "+route, fh)
 	}
 	mux.Handle("/flow/", fh)
