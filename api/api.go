@@ -37,6 +37,9 @@ type Config struct {
 	// a logger (web.Middleware gives each request one that names its id);
 	// nil means slog.Default().
 	Logger *slog.Logger
+	// PublicURL is the base URL browsers reach this server at, on which
+	// one-time links are built; empty means links are relative paths.
+	PublicURL string
 	// OnCacheLookup, when set, learns whether each retrieve the response
 	// cache could answer was a hit (cache.go), for metrics.
 	OnCacheLookup func(hit bool)
@@ -52,7 +55,8 @@ func NewHandler(svc *vouch.Service, cfg Config) http.Handler {
 		cfg.Now = time.Now
 	}
 	h := &handler{svc: svc, maxBody: cfg.MaxBodyBytes, logger: cfg.Logger, now: cfg.Now,
-		onCacheLookup: cfg.OnCacheLookup, limiter: newLimiter(cfg.RateLimit, cfg.RateWindow, cfg.Now)}
+		onCacheLookup: cfg.OnCacheLookup, limiter: newLimiter(cfg.RateLimit, cfg.RateWindow, cfg.Now),
+		publicURL: strings.TrimRight(cfg.PublicURL, "/")}
 	mux := http.NewServeMux()
 	route := func(pattern string, fn apiFunc) { mux.Handle(pattern, h.serve(fn)) }
 	// Retrieves that integrations poll are served from the response
@@ -73,11 +77,13 @@ func NewHandler(svc *vouch.Service, cfg Config) http.Handler {
 	route("POST /api/v1/inquiries/{id}/remove-tag", h.removeInquiryTag)
 	route("POST /api/v1/inquiries/{id}/set-tags", h.setInquiryTags)
 	route("POST /api/v1/inquiries/{id}/perform-simulate-actions", h.performSimulateActions)
+	route("POST /api/v1/inquiries/{id}/generate-one-time-link", h.generateInquiryLink)
 
 	route("POST /api/v1/inquiry-sessions", h.createSession)
 	route("GET /api/v1/inquiry-sessions", h.listSessions)
 	route("GET /api/v1/inquiry-sessions/{id}", h.getSession)
 	route("POST /api/v1/inquiry-sessions/{id}/expire", h.expireSession)
+	route("POST /api/v1/inquiry-sessions/{id}/generate-one-time-link", h.generateSessionLink)
 	route("POST /api/v1/inquiry-sessions/expire-all", h.expireAllSessions)
 	// expire-all has the shape of a session id: without this, a GET would
 	// look up a session named "expire-all" rather than answer 405.
@@ -130,6 +136,8 @@ type handler struct {
 	locks   keyLocks           // idempotency keys in flight
 	cache   responseCache
 	now     func() time.Time
+	// publicURL is Config.PublicURL without a trailing slash.
+	publicURL string
 
 	onCacheLookup func(hit bool) // nil: not counted
 }

@@ -22,8 +22,7 @@
 //     typo never silently drops a value. The create-inquiry inputs that
 //     Persona documents but Vouch does not act on (creator-email-address,
 //     theme-set-id, theme-id, initial-step-name, and in meta
-//     auto-create-account-type-id, auto-create-one-time-link,
-//     one-time-link-expiration-seconds) are accepted and ignored, so
+//     auto-create-account-type-id) are accepted and ignored, so
 //     existing Persona clients keep working; the email is never stored.
 //     Keys are accepted in kebab-case, camelCase or snake_case; field keys
 //     inside "fields" are the client's own and are matched to the
@@ -71,8 +70,14 @@
 //     write no event.
 //   - /inquiry-sessions lists, retrieves and expires sessions; expire-all
 //     takes meta.inquiry-ids (1 to 100) and answers with the sessions it
-//     expired. Sessions are created by resume (or auto-create-inquiry-
-//     session), so POST /inquiry-sessions and one-time links are not served.
+//     expired.
+//   - One-time links are <Config.PublicURL>/verify?code=<code>, with the
+//     short form <Config.PublicURL>/l/<code>; both are served by the flow
+//     on this server. Generate returns an unused link again, as the spec
+//     says, so the code is derived from the session and the link's
+//     creation time rather than stored: the row keeps only its hash. A
+//     link lasts meta.expires-in-seconds (24 hours by default, the default
+//     two of the spec's sources give) and never longer than its session.
 //   - Event payloads render the object as it was when the event was
 //     written; an inquiry taken from a snapshot has empty verification and
 //     session lists, and the payload's data is null once the inquiry is

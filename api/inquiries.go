@@ -25,8 +25,8 @@ type createInquiryRequest struct {
 			Fields                   map[string]any `json:"fields"`
 			RedirectURI              string         `json:"redirect-uri"`
 			// Accepted so that existing Persona clients keep working, and
-			// ignored: Vouch has one theme and no one-time links yet, and
-			// never stores the creator's email address.
+			// ignored: Vouch has one theme and one first step, and never
+			// stores the creator's email address.
 			CreatorEmailAddress string `json:"creator-email-address"`
 			ThemeSetID          string `json:"theme-set-id"`
 			ThemeID             string `json:"theme-id"`
@@ -40,10 +40,11 @@ type createInquiryRequest struct {
 		ExpireAfterStart             *int64 `json:"expiration-after-start-interval-seconds"`
 		ExpireAfterResume            *int64 `json:"expiration-after-resume-interval-seconds"`
 		AutoCreateSession            bool   `json:"auto-create-inquiry-session"`
-		// Accepted for compatibility and ignored, as above.
-		AutoCreateAccountTypeID      string `json:"auto-create-account-type-id"`
 		AutoCreateOneTimeLink        bool   `json:"auto-create-one-time-link"`
 		OneTimeLinkExpirationSeconds *int64 `json:"one-time-link-expiration-seconds"`
+		// Accepted for compatibility and ignored: Vouch has no account
+		// types.
+		AutoCreateAccountTypeID string `json:"auto-create-account-type-id"`
 	} `json:"meta"`
 }
 
@@ -80,6 +81,8 @@ func (h *handler) createInquiry(r *http.Request, c *call) (*reply, error) {
 		ExpireAfterStartSeconds:  m.ExpireAfterStart,
 		ExpireAfterResumeSeconds: m.ExpireAfterResume,
 		AutoCreateSession:        m.AutoCreateSession,
+		AutoCreateOneTimeLink:    m.AutoCreateOneTimeLink,
+		OneTimeLinkExpiresIn:     m.OneTimeLinkExpirationSeconds,
 	}
 	include, err := inquiryIncludes(r)
 	if err != nil {
@@ -90,8 +93,14 @@ func (h *handler) createInquiry(r *http.Request, c *call) (*reply, error) {
 		return nil, pointToMeta(err)
 	}
 	doc := inquiryDocument(d, include)
+	if d.OneTimeLink != nil {
+		doc.Meta = h.linkMeta(d.OneTimeLink)
+	}
 	if token != "" {
-		doc.Meta = map[string]any{"session-token": token}
+		if doc.Meta == nil {
+			doc.Meta = map[string]any{}
+		}
+		doc.Meta["session-token"] = token
 	}
 	return &reply{status: http.StatusCreated, doc: doc, objectID: d.Inquiry.ID}, nil
 }

@@ -115,6 +115,8 @@ var metaKeys = []string{
 	"expiration-after-resume-interval-seconds",
 	"comment",
 	"inquiry-ids",
+	"expires-in-seconds",
+	"one-time-link-expiration-seconds",
 }
 
 // pointToMeta rewrites the Details of a domain error about an option that

@@ -421,6 +421,8 @@ var openAPIGolden = map[string]struct{ op, status string }{
 	"inquiry-list":     {"GET /inquiries", "200"},
 	"inquiry-pending":  {"GET /inquiries/{id}", "200"},
 	"session-created":  {"POST /inquiry-sessions", "201"},
+	"inquiry-link":     {"POST /inquiries/{id}/generate-one-time-link", "200"},
+	"session-link":     {"POST /inquiry-sessions/{id}/generate-one-time-link", "200"},
 	"template":         {"GET /inquiry-templates/{id}", "200"},
 	"template-version": {"GET /inquiry-template-versions/{id}", "200"},
 	"verification":     {"GET /verifications/{id}", "200"},

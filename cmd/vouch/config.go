@@ -65,7 +65,7 @@ var options = []option{
 		func(c *Config, v string) error { c.Listen = v; return nil }},
 	{"database-url", "VOUCH_DATABASE_URL", "", "`sqlite:PATH` or `postgres://…`. Empty means `sqlite:<data-dir>/vouch.db`.", true,
 		func(c *Config, v string) error { c.DatabaseURL = v; return nil }},
-	{"public-url", "VOUCH_PUBLIC_URL", "", "Base URL clients use to reach this server. Empty means `http://<listen>`.", false,
+	{"public-url", "VOUCH_PUBLIC_URL", "", "Base URL clients use to reach this server, and the base of one-time links. Empty means `http://<listen>`.", false,
 		func(c *Config, v string) error { c.PublicURL = v; return nil }},
 	{"master-key", "VOUCH_MASTER_KEY", "", "32-byte master key, base64 or hex. Prefer `--master-key-file`: a flag shows in the process list. Empty (and no file): read or create `<data-dir>/master.key`.", false,
 		func(c *Config, v string) error { c.MasterKey = v; return nil }},

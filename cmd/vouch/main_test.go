@@ -332,3 +332,32 @@ func TestFlowCreateLimit(t *testing.T) {
 	require.Equal(t, http.StatusOK, load("198.51.100.1"), "the loopback peer is a trusted proxy by default")
 	require.Equal(t, http.StatusTooManyRequests, load("198.51.100.1"))
 }
+
+// TestOneTimeLinkServed checks the wiring of one-time links on both
+// databases: the API builds the link on the server's public URL, and the
+// short form leads to the hosted page of that inquiry.
+func TestOneTimeLinkServed(t *testing.T) {
+	t.Parallel()
+	forEachDatabase(t, func(t *testing.T, database string) {
+		ts := MustRunMain(t, database, "--log-level", "info") // with the access log
+		id := ts.createInquiry(t, "")
+		status, body := ts.do(t, "POST", "/api/v1/inquiries/"+id+"/generate-one-time-link", `{"meta":{"expires-in-seconds":600}}`)
+		require.Equal(t, 200, status, "%v", body)
+		meta := body["meta"].(map[string]any)
+		short := meta["one-time-link-short"].(string)
+		require.True(t, strings.HasPrefix(meta["one-time-link"].(string), ts.URL+"/verify?code="), meta)
+		require.True(t, strings.HasPrefix(short, ts.URL+"/l/"), short)
+
+		res, err := http.Get(short)
+		require.NoError(t, err)
+		page, err := io.ReadAll(res.Body)
+		res.Body.Close()
+		require.NoError(t, err)
+		require.Equal(t, http.StatusOK, res.StatusCode, string(page))
+		require.Equal(t, ts.URL+"/verify", res.Request.URL.Scheme+"://"+res.Request.URL.Host+res.Request.URL.Path)
+		require.Contains(t, string(page), id, "the page opened the link's inquiry")
+		logs := ts.Logs.String()
+		require.Contains(t, logs, "/l/{code}", "the access log names the route")
+		require.NotContains(t, logs, res.Request.URL.Query().Get("code"), "and never the code")
+	})
+}

@@ -111,6 +111,7 @@ func (s *Server) routes() (http.Handler, error) {
 		RateLimit:     rateLimit,
 		RateWindow:    c.RateWindow,
 		MaxBodyBytes:  c.MaxBodyBytes,
+		PublicURL:     c.PublicURL,
 		Logger:        a.Logger,
 		OnCacheLookup: metrics.ResponseCacheLookup,
 	}))
