@@ -6,32 +6,6 @@ import (
 	"encoding/json"
 )
 
-// FindAccountByID returns an account. ENOTFOUND when it does not exist.
-func (s *Service) FindAccountByID(ctx Context, env Environment, id string) (*Account, error) {
-	if !HasIDPrefix(id, PrefixAccount) {
-		return nil, Errorf(ENOTFOUND, "Account %s not found.", id)
-	}
-	var a *Account
-	err := s.Store.View(ctx, func(tx Tx) error {
-		var err error
-		a, err = tx.AccountGetByID(ctx, env, id)
-		return err
-	})
-	return a, err
-}
-
-// FindAccounts lists accounts newest first.
-func (s *Service) FindAccounts(ctx Context, f AccountFilter) ([]*Account, bool, error) {
-	var list []*Account
-	var more bool
-	err := s.Store.View(ctx, func(tx Tx) error {
-		var err error
-		list, more, err = tx.AccountList(ctx, f)
-		return err
-	})
-	return list, more, err
-}
-
 // FindEventByID returns an event and its snapshot; the snapshot is nil when
 // the inquiry it belongs to has been redacted.
 func (s *Service) FindEventByID(ctx Context, env Environment, id string) (*Event, *EventSnapshot, error) {

@@ -246,13 +246,11 @@ func (s *Service) attachAccount(ctx Context, tx Tx, inq *Inquiry, in CreateInqui
 		if in.AutoCreateAccount != nil && !*in.AutoCreateAccount {
 			return nil, nil
 		}
-		a = &Account{ID: NewSortableID(PrefixAccount, inq.CreatedAt), Environment: inq.Environment, ReferenceID: in.ReferenceID,
-			CreatedAt: inq.CreatedAt, UpdatedAt: inq.CreatedAt}
-		if err := tx.AccountInsert(ctx, a); err != nil {
-			return nil, fmt.Errorf("insert account: %w", err)
+		if a, err = s.insertAccount(ctx, tx, inq.Environment, in.ReferenceID, inq.CreatedAt); err != nil {
+			return nil, err
 		}
 		inq.AccountID = a.ID
-		return a, s.emit(ctx, tx, nil, nil, EventAccountCreated, EventSnapshot{Account: a})
+		return a, nil
 	}
 	return nil, nil
 }

@@ -35,3 +35,34 @@ func (h *handler) listAccounts(r *http.Request, c *call) (*reply, error) {
 	}
 	return q.listReply(r, p, data, more), nil
 }
+
+// createAccountRequest is the body of POST /accounts.
+type createAccountRequest struct {
+	Data struct {
+		Type       string `json:"type"`
+		Attributes struct {
+			ReferenceID string `json:"reference-id"`
+			// Accepted for compatibility and ignored: Vouch has one
+			// account type.
+			AccountTypeID string `json:"account-type-id"`
+		} `json:"attributes"`
+	} `json:"data"`
+}
+
+// createAccount is POST /accounts: an account for a reference id (409 when
+// the environment has one already), or with none. Inquiries created later
+// with that reference id attach to it.
+func (h *handler) createAccount(r *http.Request, c *call) (*reply, error) {
+	var req createAccountRequest
+	if err := decodeBody(c.body, &req, true); err != nil {
+		return nil, err
+	}
+	if err := checkType(req.Data.Type, TypeAccount); err != nil {
+		return nil, err
+	}
+	a, err := h.svc.CreateAccount(r.Context(), c.env, req.Data.Attributes.ReferenceID)
+	if err != nil {
+		return nil, err
+	}
+	return &reply{status: http.StatusCreated, doc: single(RenderAccount(a))}, nil
+}

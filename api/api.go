@@ -96,6 +96,7 @@ func NewHandler(svc *vouch.Service, cfg Config) http.Handler {
 
 	retrieve("GET /api/v1/verifications/{id}", h.getVerification)
 
+	route("POST /api/v1/accounts", h.createAccount)
 	route("GET /api/v1/accounts", h.listAccounts)
 	retrieve("GET /api/v1/accounts/{id}", h.getAccount)
 

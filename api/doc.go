@@ -78,6 +78,11 @@
 //     creation time rather than stored: the row keeps only its hash. A
 //     link lasts meta.expires-in-seconds (24 hours by default, the default
 //     two of the spec's sources give) and never longer than its session.
+//   - POST /accounts takes reference-id (unique per environment, 409 for a
+//     second account) and account-type-id, accepted and ignored. The other
+//     attributes Persona takes for an account (names, address, fields) are
+//     personal data that Vouch keeps on inquiries only, so they are the
+//     usual 400 for an unknown key.
 //   - Event payloads render the object as it was when the event was
 //     written; an inquiry taken from a snapshot has empty verification and
 //     session lists, and the payload's data is null once the inquiry is

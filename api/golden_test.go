@@ -74,6 +74,7 @@ func TestGolden(t *testing.T) {
 		{"event", http.MethodGet, "/api/v1/events/{evt}", ""},
 		{"event-list", http.MethodGet, "/api/v1/events?filter[object-id]={ver}", ""},
 		{"account", http.MethodGet, "/api/v1/accounts/{act}", ""},
+		{"account-created", http.MethodPost, "/api/v1/accounts", `{"data":{"attributes":{"reference-id":"user-9"}}}`},
 		{"session-created", http.MethodPost, "/api/v1/inquiry-sessions", `{"data":{"attributes":{"inquiry-id":"{vinq}"}}}`},
 		{"inquiry-link", http.MethodPost, "/api/v1/inquiries/{inq}/generate-one-time-link?include=", `{"meta":{"expires-in-seconds":3600}}`},
 		{"session-link", http.MethodPost, "/api/v1/inquiry-sessions/{sess}/generate-one-time-link", ""},

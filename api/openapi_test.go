@@ -413,6 +413,7 @@ func TestOpenAPIRoutesAreServed(t *testing.T) {
 // the status.
 var openAPIGolden = map[string]struct{ op, status string }{
 	"account":          {"GET /accounts/{id}", "200"},
+	"account-created":  {"POST /accounts", "201"},
 	"error":            {"POST /inquiries", "400"},
 	"event":            {"GET /events/{id}", "200"},
 	"event-list":       {"GET /events", "200"},

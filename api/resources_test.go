@@ -4,6 +4,7 @@ package api_test
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 )
 
@@ -58,6 +59,32 @@ func TestAccounts(t *testing.T) {
 			status: 400, err: `{"errors":[{"title":"Bad Request","details":"Unknown query parameter filter[status].","source":{"parameter":"filter[status]"}}]}`},
 		{name: "BadPageSize", method: http.MethodGet, path: "/api/v1/accounts?page[size]=-1",
 			status: 400, err: `{"errors":[{"title":"Bad Request","details":"page[size] must be an integer from 1 to 100.","source":{"parameter":"page[size]"}}]}`},
+		{name: "Create", method: http.MethodPost, path: "/api/v1/accounts",
+			body:   `{"data":{"type":"account","attributes":{"reference-id":"user-2","account-type-id":"acttp_x"}}}`,
+			status: 201, events: []string{"account.created"},
+			json:    map[string]any{"data.type": "account", "data.attributes.reference-id": "user-2"},
+			present: []string{"data.id", "data.attributes.created-at"}},
+		{name: "CreateCamelCase", method: http.MethodPost, path: "/api/v1/accounts", headers: map[string]string{"Key-Inflection": "camel"},
+			body: `{"data":{"attributes":{"referenceId":"user-2"}}}`, status: 201, events: []string{"account.created"},
+			json: map[string]any{"data.attributes.referenceId": "user-2"}},
+		{name: "CreateWithoutReference", method: http.MethodPost, path: "/api/v1/accounts",
+			status: 201, events: []string{"account.created"}, json: map[string]any{"data.attributes.reference-id": nil}},
+		{name: "CreateSameReferenceOtherEnvironment", method: http.MethodPost, path: "/api/v1/accounts", key: "production",
+			body: `{"data":{"attributes":{"reference-id":"user-1"}}}`, status: 201, events: []string{"account.created"}},
+		{name: "CreateDuplicate", method: http.MethodPost, path: "/api/v1/accounts",
+			body:   `{"data":{"attributes":{"reference-id":"user-1"}}}`,
+			status: 409, err: `{"errors":[{"title":"Conflict","details":"An account with reference-id user-1 already exists."}]}`},
+		{name: "CreateLongReference", method: http.MethodPost, path: "/api/v1/accounts",
+			body:   `{"data":{"attributes":{"reference-id":"` + strings.Repeat("r", 256) + `"}}}`,
+			status: 400, err: `{"errors":[{"title":"Bad Request","details":"reference-id must be at most 255 characters.","source":{"pointer":"/data/attributes/reference-id"}}]}`},
+		{name: "CreateUnknownKey", method: http.MethodPost, path: "/api/v1/accounts",
+			body:   `{"data":{"attributes":{"reference-id":"user-2","name-first":"Jane"}}}`,
+			status: 400, err: `{"errors":[{"title":"Bad Request","details":"Unknown key \"name-first\".","source":{"pointer":"/data/attributes/name-first"}}]}`},
+		{name: "CreateWrongType", method: http.MethodPost, path: "/api/v1/accounts",
+			body:   `{"data":{"type":"inquiry","attributes":{}}}`,
+			status: 400, err: `{"errors":[{"title":"Bad Request","details":"data.type must be account.","source":{"pointer":"/data/type"}}]}`},
+		{name: "CreateMalformed", method: http.MethodPost, path: "/api/v1/accounts", body: `{"data":`,
+			status: 400, err: `{"errors":[{"title":"Bad Request","details":"The request body is not valid JSON."}]}`},
 	})
 }
 

@@ -361,3 +361,28 @@ func TestOneTimeLinkServed(t *testing.T) {
 		require.NotContains(t, logs, res.Request.URL.Query().Get("code"), "and never the code")
 	})
 }
+
+// TestConcurrentAccountCreates: of parallel creates of one reference id's
+// account, exactly one succeeds on either database; the others get the
+// 409 a late create gets, not a 500 from the unique index.
+func TestConcurrentAccountCreates(t *testing.T) {
+	t.Parallel()
+	forEachDatabase(t, func(t *testing.T, database string) {
+		ts := MustRunMain(t, database)
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		counts := map[int]int{}
+		for range 20 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				status, _ := ts.do(t, "POST", "/api/v1/accounts", `{"data":{"attributes":{"reference-id":"user-race"}}}`)
+				mu.Lock()
+				counts[status]++
+				mu.Unlock()
+			}()
+		}
+		wg.Wait()
+		require.Equal(t, map[int]int{201: 1, 409: 19}, counts)
+	})
+}
