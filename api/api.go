@@ -95,6 +95,8 @@ func NewHandler(svc *vouch.Service, cfg Config) http.Handler {
 	}
 
 	retrieve("GET /api/v1/verifications/{id}", h.getVerification)
+	retrieve("GET /api/v1/verification/government-ids/{id}", h.getGovernmentIDVerification)
+	retrieve("GET /api/v1/verification/selfies/{id}", h.getSelfieVerification)
 
 	route("POST /api/v1/accounts", h.createAccount)
 	route("GET /api/v1/accounts", h.listAccounts)

@@ -3,9 +3,14 @@
 package api_test
 
 import (
+	"context"
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/vouch-id/vouch"
 )
 
 func TestVerifications(t *testing.T) {
@@ -30,6 +35,21 @@ func TestVerifications(t *testing.T) {
 			},
 			status: 200, present: []string{"data.attributes.redacted-at"},
 			absent: []string{"data.attributes.name-first", "data.attributes.birthdate"}},
+		{name: "Typed", method: http.MethodGet, path: "/api/v1/verification/government-ids/{ver}", status: 200,
+			json: map[string]any{"data.type": "verification/government-id", "data.id": "{ver}", "data.attributes.status": "passed"}},
+		{name: "TypedSelfie", method: http.MethodGet, path: "/api/v1/verification/selfies/{ver}",
+			prepare: func(t *testing.T, b *bundle) {
+				v, err := b.svc.CreateVerification(context.Background(), vouch.Sandbox, b.fx.verified, vouch.VerificationSelfie)
+				require.NoError(t, err)
+				b.fx.verification = v.ID
+			},
+			status: 200, json: map[string]any{"data.type": "verification/selfie", "data.id": "{ver}", "data.attributes.status": "initiated"}},
+		{name: "TypedOtherType", method: http.MethodGet, path: "/api/v1/verification/selfies/{ver}",
+			status: 404, err: `{"errors":[{"title":"Not Found","details":"Verification {ver} not found."}]}`},
+		{name: "TypedOtherEnvironment", method: http.MethodGet, path: "/api/v1/verification/government-ids/{ver}", key: "production",
+			status: 404, err: `{"errors":[{"title":"Not Found","details":"Verification {ver} not found."}]}`},
+		{name: "TypedUnknown", method: http.MethodGet, path: "/api/v1/verification/selfies/ver_missing",
+			status: 404, err: `{"errors":[{"title":"Not Found","details":"Verification ver_missing not found."}]}`},
 		{name: "NotFound", method: http.MethodGet, path: "/api/v1/verifications/ver_missing",
 			status: 404, err: `{"errors":[{"title":"Not Found","details":"Verification ver_missing not found."}]}`},
 		{name: "OtherEnvironment", method: http.MethodGet, path: "/api/v1/verifications/{ver}", key: "production",
