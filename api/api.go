@@ -151,6 +151,7 @@ type call struct {
 	env        vouch.Environment // the key's: it scopes every lookup
 	body       []byte            // the raw body of a POST or PATCH
 	inflection string            // Key-Inflection of the response
+	version    string            // Persona-Version, "" when absent (version.go)
 }
 
 // reply is what a route answers when it succeeds.
@@ -197,6 +198,9 @@ func (h *handler) begin(w http.ResponseWriter, r *http.Request) (*call, error) {
 	}
 	c := &call{key: key, env: key.Environment}
 	if c.inflection, err = keyInflection(r); err != nil {
+		return nil, err
+	}
+	if c.version, err = personaVersion(r); err != nil {
 		return nil, err
 	}
 	if r.Method == http.MethodPost || r.Method == http.MethodPatch {

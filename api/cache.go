@@ -93,9 +93,10 @@ func (c *responseCache) reset(v vouch.DataVersion) {
 }
 
 // cached wraps a retrieve route whose 200 response depends only on the
-// request's environment and URI and on the database: no clock, no key
-// beyond its environment, no header (Key-Inflection is applied to the
-// body afterwards, by run).
+// request's environment and URI, on whether its Persona-Version includes
+// by default, and on the database: no clock, no key beyond its
+// environment, no other header (Key-Inflection is applied to the body
+// afterwards, by run).
 func (h *handler) cached(fn apiFunc) apiFunc {
 	return func(r *http.Request, c *call) (*reply, error) {
 		v, ok := h.svc.DataVersion(r.Context())
@@ -103,6 +104,9 @@ func (h *handler) cached(fn apiFunc) apiFunc {
 			return fn(r, c)
 		}
 		key := string(c.env) + " " + r.URL.RequestURI()
+		if !c.defaultIncludes() {
+			key += " " + versionNoDefaultIncludes
+		}
 		body, hit := h.cache.get(v, key, h.now())
 		if h.onCacheLookup != nil {
 			h.onCacheLookup(hit)

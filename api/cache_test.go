@@ -20,8 +20,8 @@ import (
 // another process on the same database (a second server, or a CLI
 // command), by redaction, and through its template, which the response
 // includes. Each retrieve must show the change at once. It also checks
-// that a body kept for one environment, or one key inflection, is not
-// served for another.
+// that a body kept for one environment, one key inflection or one
+// Persona-Version's default includes is not served for another.
 func TestRetrieveIsNeverStale(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -82,6 +82,15 @@ func TestRetrieveIsNeverStale(t *testing.T) {
 	require.Equal(t, http.StatusOK, res.StatusCode, "%s", out)
 	require.Contains(t, string(out), `"createdAt"`)
 	require.NotContains(t, string(out), `"created-at"`)
+	// A version without default includes, before and after the body with
+	// them is cached again.
+	for range 2 {
+		res, out = b.do(t, "GET", path, b.sandbox, "", map[string]string{"Persona-Version": "2025-10-27"})
+		require.Equal(t, http.StatusOK, res.StatusCode, "%s", out)
+		require.Contains(t, string(out), `"included":[]`)
+		d, _ = get()
+		require.NotEmpty(t, d.Included)
+	}
 
 	d, _ = get()
 	fields, _ := d.Data.Attributes["fields"].(map[string]any)

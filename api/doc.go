@@ -34,6 +34,9 @@
 //   - Unknown filter[…] and page[…] parameters are a 400 (source.parameter),
 //     for the same reason: a misspelt filter must not return everything.
 //     An unknown event name in filter[name] is a 400 too.
+//   - Persona-Version is any YYYY-MM-DD date (anything else is a 400). The
+//     shapes are 2023-01-05's whatever it says, except the default
+//     includes, which are empty from 2025-10-27 (version.go).
 //   - include= accepts the inquiry's relationship names; those Vouch has no
 //     objects for (reports, documents, selfies, transaction, reviewer) add
 //     nothing. Without include, an inquiry includes its verifications,

@@ -84,7 +84,7 @@ func (h *handler) createInquiry(r *http.Request, c *call) (*reply, error) {
 		AutoCreateOneTimeLink:    m.AutoCreateOneTimeLink,
 		OneTimeLinkExpiresIn:     m.OneTimeLinkExpirationSeconds,
 	}
-	include, err := inquiryIncludes(r)
+	include, err := inquiryIncludes(r, c)
 	if err != nil {
 		return nil, err
 	}
@@ -106,7 +106,7 @@ func (h *handler) createInquiry(r *http.Request, c *call) (*reply, error) {
 }
 
 func (h *handler) getInquiry(r *http.Request, c *call) (*reply, error) {
-	include, err := inquiryIncludes(r)
+	include, err := inquiryIncludes(r, c)
 	if err != nil {
 		return nil, err
 	}
@@ -184,7 +184,7 @@ func (h *handler) updateInquiry(r *http.Request, c *call) (*reply, error) {
 	if err := checkType(req.Data.Type, TypeInquiry); err != nil {
 		return nil, err
 	}
-	include, err := inquiryIncludes(r)
+	include, err := inquiryIncludes(r, c)
 	if err != nil {
 		return nil, err
 	}
@@ -200,7 +200,7 @@ func (h *handler) updateInquiry(r *http.Request, c *call) (*reply, error) {
 // redactInquiry is DELETE /inquiries/{id}: the inquiry's personal data is
 // destroyed and the redacted inquiry is returned.
 func (h *handler) redactInquiry(r *http.Request, c *call) (*reply, error) {
-	include, err := inquiryIncludes(r)
+	include, err := inquiryIncludes(r, c)
 	if err != nil {
 		return nil, err
 	}
@@ -233,11 +233,15 @@ var inquiryRelationships = []string{
 // §4.2, API versions before 2025-10-27).
 var defaultInquiryIncludes = []string{"verifications", "sessions", "inquiry-template"}
 
-// inquiryIncludes parses include=: absent means the default, empty means
-// nothing, an unknown name is a 400.
-func inquiryIncludes(r *http.Request) ([]string, error) {
+// inquiryIncludes parses include=: absent means the default of the call's
+// Persona-Version (nothing from 2025-10-27), empty means nothing, an
+// unknown name is a 400.
+func inquiryIncludes(r *http.Request, c *call) ([]string, error) {
 	v, ok := r.URL.Query()["include"]
 	if !ok {
+		if !c.defaultIncludes() {
+			return nil, nil
+		}
 		return defaultInquiryIncludes, nil
 	}
 	var out []string

@@ -32,7 +32,7 @@ func (h *handler) resumeInquiry(r *http.Request, c *call) (*reply, error) {
 	if err := decodeBody(c.body, &emptyRequest{}, true); err != nil {
 		return nil, err
 	}
-	include, err := inquiryIncludes(r)
+	include, err := inquiryIncludes(r, c)
 	if err != nil {
 		return nil, err
 	}
@@ -65,7 +65,7 @@ func (h *handler) decide(r *http.Request, c *call,
 	if err := decodeBody(c.body, &req, true); err != nil {
 		return nil, err
 	}
-	include, err := inquiryIncludes(r)
+	include, err := inquiryIncludes(r, c)
 	if err != nil {
 		return nil, err
 	}
@@ -80,7 +80,7 @@ func (h *handler) expireInquiry(r *http.Request, c *call) (*reply, error) {
 	if err := decodeBody(c.body, &emptyRequest{}, true); err != nil {
 		return nil, err
 	}
-	include, err := inquiryIncludes(r)
+	include, err := inquiryIncludes(r, c)
 	if err != nil {
 		return nil, err
 	}

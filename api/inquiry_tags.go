@@ -81,7 +81,7 @@ func tagName(body []byte) (string, error) {
 // editTags applies a tag change and answers with the inquiry. Errors about
 // the tags point at meta.tag-name, where the request put them.
 func (h *handler) editTags(r *http.Request, c *call, upd vouch.InquiryUpdate) (*reply, error) {
-	include, err := inquiryIncludes(r)
+	include, err := inquiryIncludes(r, c)
 	if err != nil {
 		return nil, err
 	}

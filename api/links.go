@@ -41,7 +41,7 @@ func (h *handler) generateInquiryLink(r *http.Request, c *call) (*reply, error) 
 	if err := decodeBody(c.body, &req, true); err != nil {
 		return nil, err
 	}
-	include, err := inquiryIncludes(r)
+	include, err := inquiryIncludes(r, c)
 	if err != nil {
 		return nil, err
 	}

@@ -49,7 +49,7 @@ func (h *handler) performSimulateActions(r *http.Request, c *call) (*reply, erro
 	if err := decodeBody(c.body, &req, false); err != nil {
 		return nil, err
 	}
-	include, err := inquiryIncludes(r)
+	include, err := inquiryIncludes(r, c)
 	if err != nil {
 		return nil, err
 	}
