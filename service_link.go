@@ -96,11 +96,8 @@ func (s *Service) GenerateOneTimeLink(ctx Context, env Environment, inquiryID st
 	var d *InquiryDetails
 	var link *OneTimeLink
 	err := s.update(ctx, func(tx Tx, w *work) error {
-		inq, _, err := s.lockInquiry(ctx, tx, env, inquiryID)
+		inq, err := s.lockOpenInquiry(ctx, tx, env, inquiryID)
 		if err != nil {
-			return err
-		}
-		if err := sessionsAllowed(inq); err != nil {
 			return err
 		}
 		if link, err = s.inquiryLink(ctx, tx, inq, expiresIn); err != nil {
@@ -162,11 +159,7 @@ func (s *Service) GenerateSessionLink(ctx Context, env Environment, sessionID st
 		if err != nil {
 			return err
 		}
-		inq, _, err := s.lockInquiry(ctx, tx, env, first.InquiryID)
-		if err != nil {
-			return err
-		}
-		if err := sessionsAllowed(inq); err != nil {
+		if _, err := s.lockOpenInquiry(ctx, tx, env, first.InquiryID); err != nil {
 			return err
 		}
 		// Read again under the inquiry's lock, as AuthenticateSession does.

@@ -80,17 +80,24 @@ func (s *Service) openSession(ctx Context, env Environment, inquiryID string, re
 	var sess *Session
 	var token string
 	err := s.update(ctx, func(tx Tx, w *work) error {
-		inq, _, err := s.lockInquiry(ctx, tx, env, inquiryID)
+		inq, err := s.lockOpenInquiry(ctx, tx, env, inquiryID)
 		if err != nil {
-			return err
-		}
-		if err := sessionsAllowed(inq); err != nil {
 			return err
 		}
 		sess, token, err = s.issueSession(ctx, tx, inq, reuse)
 		return err
 	})
 	return sess, token, err
+}
+
+// lockOpenInquiry locks an inquiry that may get a new session or link
+// (sessionsAllowed).
+func (s *Service) lockOpenInquiry(ctx Context, tx Tx, env Environment, id string) (*Inquiry, error) {
+	inq, _, err := s.lockInquiry(ctx, tx, env, id)
+	if err != nil {
+		return nil, err
+	}
+	return inq, sessionsAllowed(inq)
 }
 
 // sessionsAllowed refuses a session on an inquiry that no one can work on
