@@ -267,12 +267,8 @@ func (s *Service) FindInquiryByID(ctx Context, env Environment, id string) (*Inq
 		if err != nil {
 			return err
 		}
-		list, err := s.details(ctx, tx, env, inq)
-		if err != nil {
-			return err
-		}
-		d = list[0]
-		return nil
+		d, err = s.detailsOf(ctx, tx, env, inq)
+		return err
 	})
 	return d, err
 }

@@ -7,6 +7,15 @@ import (
 	"slices"
 )
 
+// detailsOf is details for one inquiry.
+func (s *Service) detailsOf(ctx Context, tx Tx, env Environment, inq *Inquiry) (*InquiryDetails, error) {
+	list, err := s.details(ctx, tx, env, inq)
+	if err != nil {
+		return nil, err
+	}
+	return list[0], nil
+}
+
 // details decrypts the inquiries, all of environment env, and loads what
 // is rendered beside them. It reads each kind of row once for the whole
 // list rather than once per inquiry: a page of 100 inquiries costs five

@@ -103,12 +103,8 @@ func (s *Service) GenerateOneTimeLink(ctx Context, env Environment, inquiryID st
 		if link, err = s.inquiryLink(ctx, tx, inq, expiresIn); err != nil {
 			return err
 		}
-		list, err := s.details(ctx, tx, env, inq)
-		if err != nil {
-			return err
-		}
-		d = list[0]
-		return nil
+		d, err = s.detailsOf(ctx, tx, env, inq)
+		return err
 	})
 	if err != nil {
 		return nil, nil, err
