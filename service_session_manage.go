@@ -55,7 +55,12 @@ func (s *Service) ExpireSession(ctx Context, env Environment, id string) (*Sessi
 		if out, err = tx.SessionGetByID(ctx, env, id); err != nil || out.Status == SessionExpired {
 			return err
 		}
-		return s.expireSession(ctx, tx, inq, dk, out, s.now())
+		if err := s.expireSession(ctx, tx, inq, dk, out, s.now()); err != nil {
+			return err
+		}
+		// The event took the inquiry's next sequence number: save it, or
+		// the inquiry's next event would take the same one.
+		return tx.InquiryUpdate(ctx, inq)
 	})
 	if err != nil {
 		return nil, err
@@ -83,6 +88,7 @@ func (s *Service) ExpireInquirySessions(ctx Context, env Environment, inquiryIDs
 			if err != nil {
 				return err
 			}
+			seq := inq.EventSeq
 			for _, sess := range sessions {
 				if sess.Status == SessionExpired {
 					continue
@@ -91,6 +97,11 @@ func (s *Service) ExpireInquirySessions(ctx Context, env Environment, inquiryIDs
 					return err
 				}
 				expired = append(expired, sess)
+			}
+			if inq.EventSeq != seq {
+				if err := tx.InquiryUpdate(ctx, inq); err != nil {
+					return err
+				}
 			}
 		}
 		return nil
