@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole Vouch test suite: formatting, vet, and every test with the race
 # detector, on SQLite and on PostgreSQL. It installs what it needs when it
-# is missing (a C compiler for -race, Chromium, Node.js). .ci/run calls
+# is missing (a C compiler for -race, Chromium, Node.js, curl). .ci/run calls
 # exactly this.
 #
 #   ./test.sh                 everything
@@ -33,6 +33,10 @@ fi
 if ! command -v chromium >/dev/null; then
   say "installing chromium (browser tests of the flow and the SDKs)"
   apt_install chromium
+fi
+if ! command -v curl >/dev/null; then
+  say "installing curl (the README's curl tour is run as written)"
+  apt_install curl
 fi
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
   say "installing nodejs and npm (the official SDK is fetched with npm; receiver snippets run on node)"
