@@ -3,6 +3,8 @@
 package templatefile
 
 import (
+	"os"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -40,4 +42,21 @@ func TestParse_JSON(t *testing.T) {
 	f, err := Parse([]byte(`{"name":"J","environments":["sandbox"],"configuration":{"steps":[{"name":"s","type":"start"}]}}`))
 	require.NoError(t, err)
 	require.Equal(t, []vouch.Environment{vouch.Sandbox}, f.Environments)
+}
+
+// TestDocsExample parses the example of docs/templates.md as a reader
+// would copy it into a file for `vouch templates apply`: the reference's
+// own example must be a valid template.
+func TestDocsExample(t *testing.T) {
+	t.Parallel()
+	doc, err := os.ReadFile("../docs/templates.md")
+	require.NoError(t, err)
+	_, rest, ok := strings.Cut(string(doc), "```yaml\n")
+	require.True(t, ok, "docs/templates.md has a YAML example")
+	example, _, ok := strings.Cut(rest, "```")
+	require.True(t, ok)
+	f, err := Parse([]byte(example))
+	require.NoError(t, err)
+	require.Equal(t, "Shop KYC", f.Name, "not the bundled demo's name: applying the example must not change the demo")
+	require.Len(t, f.Configuration.Steps, 5)
 }
