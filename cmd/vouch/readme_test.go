@@ -14,7 +14,7 @@ import (
 )
 
 // TestReadmeTour runs the README's five-minute tour as written, with real
-// curl and bash against a real server, so that a newcomer who copies it
+// curl and bash against a real server on each database, so that a newcomer who copies it
 // line by line gets answers and not errors. The tour's placeholders (the
 // key, the ids written as "inq_…") are filled in as a reader would: with
 // the key the first start printed and the ids of the objects the tour's
@@ -32,8 +32,12 @@ func TestReadmeTour(t *testing.T) {
 	readme, err := os.ReadFile("../../README.md")
 	require.NoError(t, err)
 	lines := tourCommands(t, string(readme))
+	forEachDatabase(t, func(t *testing.T, database string) { runTour(t, curl, lines, database) })
+}
 
-	ts := MustRunMain(t, "sqlite")
+// runTour runs the tour's commands against a fresh server on database.
+func runTour(t *testing.T, curl string, lines []string, database string) {
+	ts := MustRunMain(t, database)
 	ids := map[string]string{ // placeholder → value
 		"vouch_sandbox_…":       ts.Key,
 		"http://127.0.0.1:8080": ts.URL,
