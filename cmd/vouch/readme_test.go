@@ -14,13 +14,14 @@ import (
 )
 
 // TestReadmeTour runs the README's five-minute tour as written, with real
-// curl and bash against a real server on each database, so that a newcomer who copies it
-// line by line gets answers and not errors. The tour's placeholders (the
-// key, the ids written as "inq_…") are filled in as a reader would: with
-// the key the first start printed and the ids of the objects the tour's
-// own commands created. Each curl must exit 0 and answer a JSON:API
-// document with data and no errors. The `go run ./cmd/vouch` lines are
-// left out: the CLI has tests of its own and they would build the binary.
+// curl and bash against a real server on each database, so that a
+// newcomer who copies it line by line gets answers and not errors. The
+// tour's placeholders (the key, the ids written as "inq_…") are filled in
+// as a reader would: with the key the first start printed and the ids of
+// the objects the tour's own commands created. Each curl must exit 0 and
+// answer a JSON:API document with data and no errors. The `go run
+// ./cmd/vouch` lines are left out: the CLI has tests of its own and they
+// would build the binary.
 func TestReadmeTour(t *testing.T) {
 	curl, err := exec.LookPath("curl")
 	if err != nil {
