@@ -75,6 +75,7 @@ func (b *bundle) template(t *testing.T, env vouch.Environment, legacy bool, cfg 
 // page is a fetched flow document.
 type page struct {
 	status int
+	url    *url.URL // where the request ended, after redirects
 	header http.Header
 	body   string
 	config map[string]any
@@ -91,12 +92,18 @@ func (b *bundle) get(t *testing.T, path string, q url.Values) *page {
 // do sends req and reads the flow document it answers.
 func (b *bundle) do(t *testing.T, req *http.Request) *page {
 	t.Helper()
-	res, err := b.srv.Client().Do(req)
+	return b.doWith(t, b.srv.Client(), req)
+}
+
+// doWith is do with a client of the test's own (a browser with cookies).
+func (b *bundle) doWith(t *testing.T, c *http.Client, req *http.Request) *page {
+	t.Helper()
+	res, err := c.Do(req)
 	require.NoError(t, err)
 	defer res.Body.Close()
 	body, err := io.ReadAll(res.Body)
 	require.NoError(t, err)
-	p := &page{status: res.StatusCode, header: res.Header, body: string(body)}
+	p := &page{status: res.StatusCode, url: res.Request.URL, header: res.Header, body: string(body)}
 	if m := regexp.MustCompile(`data-config="([^"]*)"`).FindStringSubmatch(p.body); m != nil {
 		require.NoError(t, json.Unmarshal([]byte(html.UnescapeString(m[1])), &p.config))
 	}

@@ -62,7 +62,16 @@ func (h *Handler) page(w http.ResponseWriter, r *http.Request, hosted bool) {
 		h.renderPageError(w, r, nonce, p, hosted, err, "'none'")
 		return
 	}
-	o, err := h.open(r, p)
+	if hosted && p.Code != "" {
+		h.redeemLink(w, r, nonce, p)
+		return
+	}
+	var o *opened
+	if hosted && p.InquiryID != "" && p.SessionToken == "" {
+		o, err = h.openWithLinkCookie(w, r, p)
+	} else {
+		o, err = h.open(r, p)
+	}
 	if o == nil || o.version == nil {
 		h.renderPageError(w, r, nonce, p, hosted, err, ancestorsBeforeTemplate(r, hosted))
 		return
@@ -115,9 +124,6 @@ func ancestorsBeforeTemplate(r *http.Request, hosted bool) string {
 // be framed by the template's origins.
 func (h *Handler) open(r *http.Request, p *Params) (*opened, error) {
 	ctx := r.Context()
-	if p.Code != "" {
-		return h.openLink(ctx, p)
-	}
 	if p.InquiryID != "" {
 		return h.openInquiry(ctx, p)
 	}
@@ -253,19 +259,6 @@ func (h *Handler) openInquiry(ctx context.Context, p *Params) (*opened, error) {
 		return o, nil
 	}
 	return nil, configError("inquiry-id", "Inquiry %s does not exist.", p.InquiryID)
-}
-
-// openLink opens the inquiry of a one-time link (spec §7). Redeeming the
-// link gives its session a fresh token, and the page goes on as if it had
-// been opened with that inquiry-id and session-token. A link that does not
-// work is the same unauthenticated answer as a bad token.
-func (h *Handler) openLink(ctx context.Context, p *Params) (*opened, error) {
-	sess, token, err := h.svc.RedeemOneTimeLink(ctx, p.Code)
-	if err != nil {
-		return nil, err
-	}
-	p.InquiryID, p.SessionToken, p.Environment = sess.InquiryID, token, sess.Environment
-	return h.openInquiry(ctx, p)
 }
 
 // shortLink serves the short form of a one-time link: a redirect to the

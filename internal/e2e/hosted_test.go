@@ -64,12 +64,20 @@ func TestHostedFlow(t *testing.T) {
 		r.waitStep("start")
 		r.eval(`document.getElementById('continue').click()`)
 		r.waitStep("about-you")
+		// A reload, as a phone does to a tab left for the camera app:
+		// the link is spent by then, and the page goes on with the token
+		// its redemption left in a cookie.
+		require.NoError(t, chromedp.Do(ctx, chromedp.Reload()))
+		r.waitStep("about-you")
+		loc, err := chromedp.Run(ctx, chromedp.Evaluate[string](`location.href`))
+		require.NoError(t, err)
+		require.Equal(t, v.url+"/verify?inquiry-id="+d.Inquiry.ID, loc, "the code left the address bar")
 		fillForm(r)
 		r.waitStep("done")
 		got, err := v.svc.FindInquiryByID(bg, vouch.Sandbox, d.Inquiry.ID)
 		require.NoError(t, err)
 		require.Equal(t, vouch.InquiryCompleted, got.Inquiry.Status)
-		require.Len(t, got.Sessions, 1, "the page worked on the link's session")
+		require.Len(t, got.Sessions, 1, "the page worked on the link's session, reload included")
 		require.Equal(t, vouch.SessionActive, got.Sessions[0].Status)
 	})
 
