@@ -191,9 +191,10 @@ func (s *Service) sealVerification(v *Verification, dk []byte) error {
 }
 
 // emit writes an event in tx. For an inquiry's events it takes the next
-// sequence number from inq (the caller writes inq afterwards) and seals
-// the snapshot with the inquiry's data key, so redaction makes it
-// unreadable; other snapshots are sealed with a derived key.
+// sequence number from inq, which the store records on the inquiry with
+// the event (a change that alters nothing else of inq need not write it),
+// and seals the snapshot with the inquiry's data key, so redaction makes
+// it unreadable; other snapshots are sealed with a derived key.
 func (s *Service) emit(ctx Context, tx Tx, inq *Inquiry, dk []byte, name string, snap EventSnapshot) error {
 	now := s.now()
 	e := &Event{

@@ -15,9 +15,10 @@ import (
 
 // requireSequenceSaved checks that the inquiry's stored sequence number is
 // that of its last event. Every event of an inquiry takes the next number
-// from the inquiry, so a change that writes an event without saving the
-// inquiry leaves the number behind, and the inquiry's next event, whatever
-// it is, fails on the unique (inquiry, seq) index.
+// from the inquiry: were the number left behind, the inquiry's next event,
+// whatever it is, would fail on the unique (inquiry, seq) index (as it did
+// after revoking a session, before the store recorded the number with the
+// event).
 func requireSequenceSaved(t *testing.T, e *vouchtest.Env, id, after string) {
 	t.Helper()
 	names := eventNames(t, e, vouch.Sandbox, id) // also checks 1..n

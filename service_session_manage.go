@@ -55,12 +55,7 @@ func (s *Service) ExpireSession(ctx Context, env Environment, id string) (*Sessi
 		if out, err = tx.SessionGetByID(ctx, env, id); err != nil || out.Status == SessionExpired {
 			return err
 		}
-		if err := s.expireSession(ctx, tx, inq, dk, out, s.now()); err != nil {
-			return err
-		}
-		// The event took the inquiry's next sequence number: save it, or
-		// the inquiry's next event would take the same one.
-		return tx.InquiryUpdate(ctx, inq)
+		return s.expireSession(ctx, tx, inq, dk, out, s.now())
 	})
 	if err != nil {
 		return nil, err
@@ -88,7 +83,6 @@ func (s *Service) ExpireInquirySessions(ctx Context, env Environment, inquiryIDs
 			if err != nil {
 				return err
 			}
-			seq := inq.EventSeq
 			for _, sess := range sessions {
 				if sess.Status == SessionExpired {
 					continue
@@ -97,11 +91,6 @@ func (s *Service) ExpireInquirySessions(ctx Context, env Environment, inquiryIDs
 					return err
 				}
 				expired = append(expired, sess)
-			}
-			if inq.EventSeq != seq {
-				if err := tx.InquiryUpdate(ctx, inq); err != nil {
-					return err
-				}
 			}
 		}
 		return nil

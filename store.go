@@ -97,6 +97,12 @@ type Tx interface {
 	// inquiries, oldest first.
 	VerificationListByInquiry(ctx Context, env Environment, inquiryIDs ...string) ([]*Verification, error)
 
+	// EventInsert writes an event. An inquiry's event with Seq above 1
+	// also records Seq as the inquiry's EventSeq, so the inquiry's next
+	// event takes the next number even when the change did not write the
+	// inquiry; Seq 1, the creation's event, is written before the
+	// inquiry's row, whose insert carries it. Two events of one inquiry
+	// with the same Seq are ECONFLICT.
 	EventInsert(ctx Context, e *Event) error
 	EventGetByID(ctx Context, env Environment, id string) (*Event, error)
 	EventList(ctx Context, f EventFilter) ([]*Event, bool, error)

@@ -80,6 +80,28 @@ func testEvent(t *testing.T, newStore NewStoreFunc) {
 		requireCode(t, err, vouch.ECONFLICT)
 	})
 
+	t.Run("InquiryKeepsItsLastSeq", func(t *testing.T) {
+		t.Parallel()
+		s := newStore(t)
+		inq := inquiry(vouch.Sandbox, now())
+		inq.EventSeq = 1
+		insertInquiries(t, s, inq)
+		// A change that writes an event and does not save its inquiry
+		// still leaves the inquiry's number where its next event starts.
+		update(t, s, func(tx vouch.Tx) error {
+			require.NoError(t, tx.EventInsert(ctx, event(inq, vouch.EventSessionStarted, 2, now())))
+			return tx.EventInsert(ctx, event(inq, vouch.EventSessionExpired, 3, now()))
+		})
+		got, err := get(t, s, func(tx vouch.Tx) (*vouch.Inquiry, error) { return tx.InquiryGetByID(ctx, vouch.Sandbox, inq.ID) })
+		require.NoError(t, err)
+		require.Equal(t, int64(3), got.EventSeq)
+		// The creation's event is written before the inquiry's row.
+		fresh := inquiry(vouch.Sandbox, now())
+		update(t, s, func(tx vouch.Tx) error {
+			return tx.EventInsert(ctx, event(fresh, vouch.EventInquiryCreated, 1, now()))
+		})
+	})
+
 	t.Run("List", func(t *testing.T) {
 		t.Parallel()
 		s := newStore(t)

@@ -43,13 +43,29 @@ func scanEvent(sc scanner) (*vouch.Event, error) {
 
 // EventInsert implements vouch.Tx. Snapshot, the plaintext, is never
 // written. Two events of one inquiry with the same Seq are ECONFLICT.
+//
+// An inquiry's event also records its Seq as the inquiry's event_seq, the
+// number its next event starts from, so that no change can write an event
+// and leave that number behind for the next one to collide with. Seq 1 is
+// the inquiry's creation, written before the inquiry's row, whose insert
+// records it.
 func (t *Tx) EventInsert(ctx context.Context, e *vouch.Event) error {
 	if err := checkEnv(e.Environment); err != nil {
 		return err
 	}
-	return t.insert(ctx, "Event", e.ID, "INSERT INTO events ("+eventColumns+") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	if err := t.insert(ctx, "Event", e.ID, "INSERT INTO events ("+eventColumns+") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
 		e.ID, string(e.Environment), e.Name, e.ObjectType, e.ObjectID, e.InquiryID, e.Seq,
-		blob(e.SealedSnapshot), micros(e.CreatedAt))
+		blob(e.SealedSnapshot), micros(e.CreatedAt)); err != nil {
+		return err
+	}
+	if e.InquiryID == "" || e.Seq <= 1 {
+		return nil
+	}
+	if _, err := t.exec(ctx, "UPDATE inquiries SET event_seq = ? WHERE environment = ? AND id = ?",
+		e.Seq, string(e.Environment), e.InquiryID); err != nil {
+		return t.writeErr(err, "Inquiry", e.InquiryID, "update")
+	}
+	return nil
 }
 
 // EventGetByID implements vouch.Tx.
