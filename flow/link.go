@@ -42,9 +42,23 @@ func (h *Handler) redeemLink(w http.ResponseWriter, r *http.Request, nonce strin
 		SameSite: http.SameSiteLaxMode,
 		Secure:   r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https",
 	})
+	linkRedirect(w, r, url.Values{"inquiry-id": {sess.InquiryID}})
+}
+
+// shortLink serves the short form of a one-time link: a redirect to the
+// long form. It looks nothing up, so it spends nothing of the link and
+// answers every code alike.
+func (h *Handler) shortLink(w http.ResponseWriter, r *http.Request) {
+	linkRedirect(w, r, url.Values{"code": {r.PathValue("code")}})
+}
+
+// linkRedirect sends the browser on to the hosted page with q. Nothing
+// caches it and no Referer carries the link's URL, which holds the code,
+// to another site.
+func linkRedirect(w http.ResponseWriter, r *http.Request, q url.Values) {
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Referrer-Policy", "no-referrer")
-	http.Redirect(w, r, RouteVerify+"?"+url.Values{"inquiry-id": {sess.InquiryID}}.Encode(), http.StatusSeeOther)
+	http.Redirect(w, r, RouteVerify+"?"+q.Encode(), http.StatusSeeOther)
 }
 
 // openWithLinkCookie opens an inquiry named without a session token on the

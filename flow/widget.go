@@ -5,7 +5,6 @@ package flow
 import (
 	"context"
 	"net/http"
-	"net/url"
 
 	"github.com/vouch-id/vouch"
 	"github.com/vouch-id/vouch/web/ratelimit"
@@ -259,15 +258,6 @@ func (h *Handler) openInquiry(ctx context.Context, p *Params) (*opened, error) {
 		return o, nil
 	}
 	return nil, configError("inquiry-id", "Inquiry %s does not exist.", p.InquiryID)
-}
-
-// shortLink serves the short form of a one-time link: a redirect to the
-// long form. It looks nothing up, so it spends nothing of the link and
-// answers every code alike.
-func (h *Handler) shortLink(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Cache-Control", "no-store")
-	w.Header().Set("Referrer-Policy", "no-referrer")
-	http.Redirect(w, r, RouteVerify+"?"+url.Values{"code": {r.PathValue("code")}}.Encode(), http.StatusSeeOther)
 }
 
 // preload serves /preload, which the SDK loads in a hidden iframe to warm
