@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -60,7 +61,7 @@ func runTour(t *testing.T, curl string, lines []string, database string) {
 		require.NotContains(t, line, "…", "a placeholder the tour did not fill in before: %s", line)
 		script := "set -euo pipefail\n" + strings.Join(prelude, "\n") + "\n" + line
 		cmd := exec.Command("bash", "-c", script)
-		cmd.Env = []string{"PATH=" + strings.TrimSuffix(curl, "/curl") + ":/usr/bin:/bin", "HOME=" + t.TempDir()}
+		cmd.Env = []string{"PATH=" + filepath.Dir(curl) + ":/usr/bin:/bin", "HOME=" + t.TempDir()}
 		out, err := cmd.CombinedOutput()
 		require.NoError(t, err, "%s\n%s", line, out)
 		var doc struct {
